@@ -1,0 +1,1 @@
+"""The eval harness: tasks with hidden tests, run through the same entry point as the CLI."""

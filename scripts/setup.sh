@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install everything backend-agent and its tests need on a fresh machine of this kind.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+if ! .venv/bin/python -c "import agent, langgraph, docker" 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.installed ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[dev]"
+  touch .venv/.installed
+fi
+bash scripts/services.sh
+# The service runtime (the generated code's dependencies) for the local sandbox.
+.venv/bin/python -c "from pathlib import Path; from sandbox.runtime import ensure_runtime; \
+print('service runtime:', ensure_runtime(Path.home() / '.cache' / 'backend-agent'))"
