@@ -46,17 +46,24 @@ class Message(BaseModel):
 
 
 class Usage(BaseModel):
-    """Tokens billed for one call (or a sum of calls)."""
+    """Tokens billed for one call (or a sum of calls).
+
+    `input_tokens` counts every input token of the call, cached or not; `cached_tokens` is
+    the part read from the provider's prompt cache and `cache_write_tokens` the part written
+    to it (anthropic bills writes above the base input price).
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0
     cached_tokens: int = 0
+    cache_write_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
             cached_tokens=self.cached_tokens + other.cached_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
         )
 
 

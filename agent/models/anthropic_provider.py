@@ -1,0 +1,89 @@
+"""`anthropic:<model>`: the official anthropic SDK, Messages API with tool use.
+
+One HTTP attempt per `complete()`: the SDK's retries are off so `retry.Retrying` is the one
+place that waits. Failures come out as `ProviderError` with the status, Retry-After and any
+usage the response carried; the key is scrubbed from every message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import anthropic
+from pydantic import SecretStr
+
+from agent.models import anthropic_wire as wire
+from agent.models.base import Message, Reply, ToolSpec, Usage
+from agent.models.retry import ProviderError, parse_retry_after
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+
+
+class AnthropicModel:
+    """Claude through the Messages API, with the stable prefix (tools + system) cached."""
+
+    offline = False
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_key: SecretStr,
+        base_url: str | None = None,
+        max_output_tokens: int = 8192,
+        timeout_s: float = 600.0,
+    ) -> None:
+        self.name = f"anthropic:{model}"
+        self.max_output_tokens = max_output_tokens
+        self._model = model
+        self._key = api_key
+        self._client = anthropic.Anthropic(
+            api_key=api_key.get_secret_value(),
+            base_url=base_url or DEFAULT_BASE_URL,
+            max_retries=0,
+            timeout=timeout_s,
+        )
+
+    def __repr__(self) -> str:
+        return f"AnthropicModel({self._model!r})"
+
+    def _request(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> dict[str, Any]:
+        system = wire.system_blocks(messages)
+        request: dict[str, Any] = {
+            "model": self._model,
+            "max_tokens": self.max_output_tokens,
+            "messages": wire.conversation(messages),
+        }
+        if system:
+            request["system"] = system
+        if tools:
+            request["tools"] = wire.tool_params(tools, cache_last=not system)
+        return request
+
+    def complete(self, messages: Sequence[Message], tools: Sequence[ToolSpec]) -> Reply:
+        request = self._request(messages, tools)
+        try:
+            # The SDK's TypedDict params are built as plain dicts in anthropic_wire.
+            response = self._client.messages.create(**cast(Any, request))
+        except anthropic.APIStatusError as exc:
+            raise self._failure(
+                exc.message,
+                exc.status_code,
+                dict(exc.response.headers),
+                wire.usage_from_body(exc.body),
+            ) from exc
+        except anthropic.APIConnectionError as exc:
+            raise self._failure(exc.message, None, {}, None) from exc
+        except anthropic.AnthropicError as exc:
+            raise self._failure(f"unreadable response: {exc}", 200, {}, None) from exc
+        return wire.reply(response)
+
+    def _failure(
+        self, message: str, status: int | None, headers: dict[str, str], usage: Usage | None
+    ) -> ProviderError:
+        secret = self._key.get_secret_value()
+        text = message.replace(secret, "**********") if secret else message
+        return ProviderError(
+            "anthropic", text, status=status, retry_after=parse_retry_after(headers), usage=usage
+        )

@@ -1,0 +1,155 @@
+"""`build_model(spec, keys=...)`: the one place a model string becomes a ChatModel.
+
+    anthropic:<model>          anthropic SDK, Messages API    ANTHROPIC_API_KEY
+    openai:<model>             openai SDK, Responses API      OPENAI_API_KEY
+    openai-compatible:<model>  Chat Completions at base_url   OPENAI_COMPATIBLE_API_KEY (optional)
+    offline                    no model: the spec compiler alone
+    scripted:<file>            replays a recorded conversation
+
+What it builds, inside out: the provider, then `Recording` (with `record_to`), then
+`Metered` (with a ledger), then `Retrying`, so every retried attempt is budgeted and
+counted. Keys come in through `ProviderKeys`, filled at the edge; nothing here reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from agent.errors import ConfigError
+from agent.models.anthropic_provider import AnthropicModel
+from agent.models.base import ChatModel
+from agent.models.ledger import Ledger
+from agent.models.metering import Metered
+from agent.models.offline import OfflineModel
+from agent.models.openai_compat import OpenAICompatibleModel
+from agent.models.openai_provider import OpenAIModel
+from agent.models.recording import Recording
+from agent.models.retry import Retrying, RetryPolicy
+from agent.models.scripted import ScriptedModel
+
+KEY_VARIABLES = {
+    "anthropic": "ANTHROPIC_API_KEY",
+    "openai": "OPENAI_API_KEY",
+    "openai-compatible": "OPENAI_COMPATIBLE_API_KEY",
+}
+PROVIDERS = ("anthropic", "openai", "openai-compatible", "offline", "scripted")
+
+
+@dataclass(frozen=True)
+class ProviderKeys:
+    """API keys, each a SecretStr or None. Their repr shows only asterisks."""
+
+    anthropic: SecretStr | None = None
+    openai: SecretStr | None = None
+    openai_compatible: SecretStr | None = None
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ProviderKeys:
+        """Keys from an environment mapping the edge hands over (`os.environ` in the CLI)."""
+
+        def key(name: str) -> SecretStr | None:
+            value = environ.get(KEY_VARIABLES[name], "").strip()
+            return SecretStr(value) if value else None
+
+        return cls(key("anthropic"), key("openai"), key("openai-compatible"))
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """How calls are made: output cap, HTTP timeout, retries (and a sleep tests can replace)."""
+
+    max_output_tokens: int = 8192
+    timeout_s: float = 600.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Callable[[float], None] = time.sleep
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """`provider:model` split in two; `offline` alone. Unknown providers are a ConfigError."""
+    provider, _, model = spec.partition(":")
+    if provider not in PROVIDERS:
+        raise ConfigError(
+            f"unknown model {spec!r}: use one of "
+            "anthropic:<model>, openai:<model>, openai-compatible:<model>, "
+            "offline, scripted:<file>"
+        )
+    if provider != "offline" and not model:
+        raise ConfigError(f"model {spec!r} names no model after {provider + ':'!r}")
+    return provider, model
+
+
+def _required(keys: ProviderKeys, provider: str) -> SecretStr:
+    secret = keys.anthropic if provider == "anthropic" else keys.openai
+    if secret is None or not secret.get_secret_value():
+        raise ConfigError(f"--model {provider}:… needs an API key: set {KEY_VARIABLES[provider]}")
+    return secret
+
+
+def _provider(
+    provider: str, model: str, keys: ProviderKeys, base_url: str | None, options: ModelOptions
+) -> ChatModel:
+    cap, timeout = options.max_output_tokens, options.timeout_s
+    if provider == "anthropic":
+        return AnthropicModel(
+            model,
+            api_key=_required(keys, provider),
+            base_url=base_url,
+            max_output_tokens=cap,
+            timeout_s=timeout,
+        )
+    if provider == "openai":
+        return OpenAIModel(
+            model,
+            api_key=_required(keys, provider),
+            base_url=base_url,
+            max_output_tokens=cap,
+            timeout_s=timeout,
+        )
+    if provider == "openai-compatible":
+        if not base_url:
+            raise ConfigError(
+                f"--model openai-compatible:{model} needs --base-url "
+                "(e.g. http://localhost:11434/v1 for Ollama)"
+            )
+        return OpenAICompatibleModel(
+            model,
+            base_url=base_url,
+            api_key=keys.openai_compatible,
+            max_output_tokens=cap,
+            timeout_s=timeout,
+        )
+    path = Path(model)
+    if not path.is_file():
+        raise ConfigError(f"scripted model file {model!r} does not exist")
+    return ScriptedModel.from_file(path)
+
+
+def build_model(
+    spec: str,
+    *,
+    keys: ProviderKeys,
+    base_url: str | None = None,
+    options: ModelOptions | None = None,
+    ledger: Ledger | None = None,
+    priced_as: str | None = None,
+    record_to: Path | None = None,
+) -> ChatModel:
+    """The ChatModel for `spec`, retrying, metered by `ledger` and recorded when asked."""
+    provider, model = parse_spec(spec)
+    if provider == "offline":
+        return OfflineModel()
+    opts = options or ModelOptions()
+    built = _provider(provider, model, keys, base_url, opts)
+    if record_to is not None:
+        built = Recording(built, record_to)
+    if ledger is not None:
+        built = Metered(
+            built, ledger, max_output_tokens=opts.max_output_tokens, priced_as=priced_as
+        )
+    return Retrying(built, opts.retry, sleep=opts.sleep)

@@ -1,0 +1,1 @@
+"""The scaffold: render the generated service from a `ServiceSpec`, idempotently."""

@@ -1,0 +1,115 @@
+"""What each template sees: the spec, plus the lookups templates must not compute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agent.scaffold import examples
+from agent.scaffold.pyexpr import column
+from agent.spec.types import CriterionTest, EntitySpec, Operation, ServiceSpec
+
+SA_NAMES = ("JSON", "BigInteger", "Boolean", "Date", "DateTime", "Float", "ForeignKey",
+            "String", "Text", "Uuid")
+SCENARIOS: dict[str, list[str]] = {
+    "create": ["created", "conflict", "invalid", "unauthorized", "rate_limited"],
+    "register": ["created", "conflict", "invalid", "rate_limited"],
+    "list": ["ok", "unauthorized", "rate_limited"],
+    "read": ["ok", "not_found", "other_owner", "unauthorized", "rate_limited"],
+    "update": ["ok", "not_found", "invalid", "other_owner", "unauthorized"],
+    "replace": ["ok", "not_found", "invalid", "other_owner", "unauthorized"],
+    "delete": ["deleted", "not_found", "other_owner", "unauthorized"],
+    "login": ["ok", "bad_credentials", "rate_limited"],
+    "me": ["ok", "unauthorized"],
+    "custom": ["not_implemented"],
+}
+MAX_RATE_TEST = 100  # limits above this are not exercised by a generated test
+
+
+@dataclass
+class TestCase:
+    name: str
+    op: Operation
+    scenario: str
+    doc: str
+    criterion: CriterionTest | None = None
+
+
+def group_of(op: Operation, spec: ServiceSpec) -> str:
+    """The router module an operation lives in."""
+    if op.kind in {"register", "login", "me"}:
+        return "auth"
+    entity = spec.entity(op.entity)
+    return entity.table if entity else "misc"
+
+
+def _applies(op: Operation, scenario: str, spec: ServiceSpec) -> bool:
+    entity = spec.entity(op.entity)
+    if scenario == "unauthorized":
+        return op.auth_required
+    if scenario == "rate_limited":
+        return op.rate_limit is not None and op.rate_limit.count <= MAX_RATE_TEST
+    if scenario == "conflict":
+        return entity is not None and any(i.unique for i in entity.indexes)
+    if scenario == "invalid":
+        return examples.breaking(op.body) is not None
+    if scenario == "other_owner":
+        return op.auth_required and entity is not None and bool(entity.owner_chain)
+    return True
+
+
+def test_cases(ops: list[Operation], spec: ServiceSpec) -> list[TestCase]:
+    """One test per operation and applicable scenario; a criterion's test replaces the
+    plain one for the same operation and scenario."""
+    by_pair: dict[tuple[str, str], list[CriterionTest]] = {}
+    for ct in spec.criteria_tests:
+        by_pair.setdefault((ct.handler, ct.scenario), []).append(ct)
+    cases = []
+    for op in ops:
+        for scenario in SCENARIOS[op.kind]:
+            if not _applies(op, scenario, spec):
+                continue
+            doc = f"{op.method} {op.path}: {scenario.replace('_', ' ')}."
+            criteria = by_pair.get((op.handler, scenario), [])
+            if not criteria:
+                cases.append(TestCase(f"test_{op.handler}_{scenario}", op, scenario, doc))
+            for ct in criteria:
+                cases.append(TestCase(ct.test_name, op, scenario,
+                                      f"[{ct.item_id} #{ct.index + 1}] {ct.text}", ct))
+    return cases
+
+
+def op_examples(op: Operation) -> dict[str, Any]:
+    return {"required": examples.payload(op.body, required_only=True),
+            "full": examples.payload(op.body), "broken": examples.breaking(op.body)}
+
+
+def factory_values(entity: EntitySpec) -> dict[str, str]:
+    """Python expressions of a factory row's values (unique ones vary per row)."""
+    out = {}
+    unique = {c for i in entity.indexes if i.unique for c in i.columns}
+    for field in entity.fields:
+        value = examples.valid(field)
+        if field.name in unique and field.format == "email":
+            out[field.name] = 'f"user{n}@example.com"'
+        elif field.name in unique and isinstance(value, str) and not field.enum:
+            out[field.name] = f"f{(value + '-{n}')!r}"
+        else:
+            out[field.name] = repr(value)
+    return out
+
+
+def entity_imports(entity: EntitySpec, fk_tables: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(python import lines, sqlalchemy names) the entity module needs."""
+    body = "\n".join(column(f, fk_tables.get(f.name)) for f in entity.fields)
+    names = [n for n in SA_NAMES if f"{n}(" in body]
+    names = sorted({*names, "Index", "text"})
+    lines = []
+    if "uuid." in body:
+        lines.append("import uuid")
+    dates = [n for n in ("date", "datetime") if f"[{n}" in body]
+    if dates:
+        lines.append(f"from datetime import {', '.join(dates)}")
+    if "Any]" in body:
+        lines.append("from typing import Any")
+    return lines, names

@@ -1,0 +1,90 @@
+"""Example values for generated tests: a valid value per field, and one that breaks it."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+import rstr
+
+from agent.spec.types import FieldSpec
+
+FIXED: dict[str, Any] = {"boolean": True, "datetime": "2030-01-02T03:04:05+00:00",
+                         "date": "2030-01-02", "json": {"key": "value"}}
+
+
+def _pattern_value(pattern: str, low: int, high: int, seed: int) -> str | None:
+    gen = rstr.Rstr(random.Random(seed))
+    for _ in range(50):
+        value = gen.xeger(pattern)
+        if low <= len(value) <= high and re.fullmatch(pattern, value):
+            return value
+    return None
+
+
+def _string(field: FieldSpec, seed: int) -> str:
+    low, high = field.min_length or 0, field.max_length or 255
+    if field.format == "email":
+        return f"person{seed}@example.org"
+    if field.format == "uri":
+        return f"https://example.com/{seed}"
+    if field.secret:
+        return "S3cure-passw0rd!"
+    if field.pattern:
+        found = _pattern_value(field.pattern, low, high, seed)
+        if found is not None:
+            return found
+    text = f"{field.name.replace('_', ' ')} {seed}"
+    return (text * (low // max(len(text), 1) + 1))[: max(low, min(len(text), high))]
+
+
+def valid(field: FieldSpec, seed: int = 1) -> Any:
+    """A value the request model accepts for `field`."""
+    if field.example is not None:
+        return field.example
+    if field.enum:
+        return field.default if field.default in field.enum else field.enum[0]
+    if field.type in {"string", "text"}:
+        return _string(field, seed)
+    if field.type in {"integer", "number"}:
+        low = field.minimum if field.minimum is not None else 0
+        high = field.maximum if field.maximum is not None else low + 100
+        value = min(max(low, 1), high)
+        return int(value) if field.type == "integer" else float(value)
+    if field.type == "uuid":
+        return f"00000000-0000-4000-8000-{seed:012d}"
+    return FIXED[field.type]
+
+
+def invalid(field: FieldSpec) -> tuple[Any, str] | None:
+    """A value the request model must refuse for `field`, and why; None when any fits."""
+    if field.enum:
+        return "not-a-valid-choice", "not one of the allowed values"
+    if field.format == "email":
+        return "not-an-email", "not an email address"
+    if field.max_length is not None:
+        return "x" * (field.max_length + 1), f"longer than {field.max_length} characters"
+    if field.min_length:
+        return "", f"shorter than {field.min_length} characters"
+    if field.maximum is not None:
+        return field.maximum + 1, f"above the maximum {field.maximum}"
+    if field.minimum is not None:
+        return field.minimum - 1, f"below the minimum {field.minimum}"
+    if field.type in {"integer", "number", "boolean", "uuid", "datetime", "date"}:
+        return "not-a-" + field.type, f"not a {field.type}"
+    return None
+
+
+def payload(fields: list[FieldSpec], seed: int = 1, required_only: bool = False) -> dict[str, Any]:
+    """A valid request body from `fields`."""
+    return {f.name: valid(f, seed) for f in fields if f.required or not required_only}
+
+
+def breaking(fields: list[FieldSpec]) -> tuple[str, Any, str] | None:
+    """The first field that can be broken: (name, bad value, why)."""
+    for field in fields:
+        found = invalid(field)
+        if found is not None:
+            return field.name, found[0], found[1]
+    return None

@@ -1,0 +1,102 @@
+"""Python source fragments for templates: annotations, columns, literals.
+
+Templates stay presentation-only; the choice of a type or a constraint lives here.
+"""
+
+from __future__ import annotations
+
+from agent.spec.types import FieldSpec
+
+INT64 = 2**63 - 1
+PY_TYPES = {"string": "str", "text": "str", "integer": "int", "number": "float",
+            "boolean": "bool", "uuid": "uuid.UUID", "datetime": "datetime", "date": "date",
+            "json": "dict[str, Any]"}
+SA_TYPES = {"text": "Text()", "integer": "BigInteger()", "number": "Float()",
+            "boolean": "Boolean()", "uuid": "Uuid()", "datetime": "DateTime(timezone=True)",
+            "date": "Date()", "json": "JSON()"}
+MAPPED = {"string": "str", "text": "str", "integer": "int", "number": "float",
+          "boolean": "bool", "uuid": "uuid.UUID", "datetime": "datetime", "date": "date",
+          "json": "dict[str, Any]"}
+
+
+def py_type(field: FieldSpec) -> str:
+    """The annotation of a field in a pydantic model."""
+    if field.enum:
+        return "Literal[" + ", ".join(repr(v) for v in field.enum) + "]"
+    if field.format == "email":
+        return "EmailStr"
+    if field.format == "uri":
+        return "AnyHttpUrl"
+    return PY_TYPES[field.type]
+
+
+def _constraints(field: FieldSpec) -> list[str]:
+    args = []
+    for key, name in (("min_length", "min_length"), ("max_length", "max_length"),
+                      ("pattern", "pattern")):
+        value = getattr(field, key)
+        if value is not None and not field.enum and field.format not in {"email", "uri"}:
+            args.append(f"{name}={value!r}")
+    if field.type in {"integer", "number"}:
+        low = field.minimum if field.minimum is not None else (-INT64 if field.type == "integer"
+                                                               else None)
+        high = field.maximum if field.maximum is not None else (INT64 if field.type == "integer"
+                                                                else None)
+        cast = int if field.type == "integer" else float
+        if low is not None:
+            args.append(f"ge={cast(low)!r}")
+        if high is not None:
+            args.append(f"le={cast(high)!r}")
+        if field.type == "number":
+            args.append("allow_inf_nan=False")
+    return args
+
+
+def request_field(field: FieldSpec, partial: bool = False) -> str:
+    """`name: Annotated[T, Field(...)] = default` for a request model."""
+    annotation = py_type(field)
+    args = _constraints(field)
+    required = field.required and not partial
+    default = "" if required else " = None"
+    if not required and field.default is not None and not partial:
+        default = f" = {field.default!r}"
+    elif not required:
+        annotation = f"{annotation} | None"
+    inner = f"Annotated[{annotation}, Field({', '.join(args)})]" if args else annotation
+    return f"{field.name}: {inner}{default}"
+
+
+def response_field(field: FieldSpec) -> str:
+    """`name: T | None = None` for a response model (responses are never re-validated)."""
+    annotation = "str" if field.format in {"email", "uri"} or field.enum else py_type(field)
+    return f"{field.name}: {annotation} | None = None"
+
+
+def column(field: FieldSpec, ref_table: str | None = None) -> str:
+    """`name: Mapped[T | None] = mapped_column(...)` for the ORM model."""
+    if ref_table:
+        return (f'{field.name}: Mapped[uuid.UUID | None] = mapped_column('
+                f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))')
+    if field.secret:
+        return f"{field.name}_hash: Mapped[str] = mapped_column(String(100))"
+    if field.type == "string":
+        sa = f"String({field.max_length})" if field.max_length else "Text()"
+    else:
+        sa = SA_TYPES[field.type]
+    default = f", default={field.default!r}" if field.default is not None else ""
+    return f"{field.name}: Mapped[{MAPPED[field.type]} | None] = mapped_column({sa}{default})"
+
+
+def migration_column(field: FieldSpec, ref_table: str | None = None) -> str:
+    """`sa.Column(...)` in an Alembic migration, matching `column`."""
+    if ref_table:
+        return (f'sa.Column("{field.name}", sa.Uuid(), sa.ForeignKey("{ref_table}.id", '
+                f'ondelete="CASCADE"), nullable=True)')
+    if field.secret:
+        return f'sa.Column("{field.name}_hash", sa.String(100), nullable=False)'
+    if field.type == "string":
+        sa = f"sa.String({field.max_length})" if field.max_length else "sa.Text()"
+    else:
+        sa = "sa." + SA_TYPES[field.type]
+    default = f", server_default={str(field.default)!r}" if field.default is not None else ""
+    return f'sa.Column("{field.name}", {sa}, nullable=True{default})'

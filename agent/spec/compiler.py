@@ -1,0 +1,180 @@
+"""The spec compiler: a backlog in, a `ServiceSpec` out. Deterministic; no model."""
+
+from __future__ import annotations
+
+from agent.backlog.schema import Backlog, BacklogItem
+from agent.spec.criteria import match
+from agent.spec.entities import (
+    apply_relations,
+    collect_entities,
+    mentioned_names,
+    relations,
+    user_entity_name,
+)
+from agent.spec.names import snake
+from agent.spec.operations import build_operation
+from agent.spec.relations import parse_index, table_matches
+from agent.spec.schemas import object_fields
+from agent.spec.types import (
+    CriterionTest,
+    EntitySpec,
+    FieldSpec,
+    ForeignKey,
+    Gap,
+    IndexSpec,
+    Operation,
+    ServiceSpec,
+)
+
+FREE_TEXT = (("rules", "rule"), ("validations", "validation"), ("calculations", "calculation"))
+
+
+def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> ServiceSpec:
+    """Everything the scaffold can build from the backlog alone, and what it cannot.
+
+    `base` is what earlier backlogs built in the same repo: its entities and endpoints stay,
+    the new backlog's are added (an endpoint declared again replaces the old one).
+    """
+    base = base or ServiceSpec()
+    user = base.user_entity or user_entity_name(backlog)
+    entities = collect_entities(backlog, user, base.entities)
+    rels, gaps = relations(backlog, entities)
+    apply_relations(rels, entities, mentioned_names(backlog, entities))
+    login_field = _auth_fields(backlog, entities, user)
+    gaps += _indexes(backlog, entities)
+    new_ops, op_gaps = _operations(backlog, entities, user, {o.handler for o in base.operations})
+    gaps += op_gaps
+    routes = {(o.method, o.path) for o in new_ops}
+    ops = [o for o in base.operations if (o.method, o.path) not in routes] + new_ops
+    _owners(entities, ops)
+    for entity in entities.values():
+        _implied_indexes(entity)
+    tests: list[CriterionTest] = []
+    for item in backlog.by_priority():
+        gaps += _free_text(item)
+        for i, text in enumerate(item.acceptance_criteria):
+            found = match(item, i, text, [o for o in ops if o.item_id == item.id], entities)
+            (tests if isinstance(found, CriterionTest) else gaps).append(found)  # type: ignore[arg-type]
+    new_items = {item.id for item in backlog.backlog_items}
+    return ServiceSpec(
+        title=base.title, entities=list(entities.values()), operations=ops,
+        criteria_tests=[t for t in base.criteria_tests if t.item_id not in new_items] + tests,
+        gaps=[g for g in base.gaps if g.item_id not in new_items] + gaps,
+        user_entity=user, login_field=login_field or base.login_field,
+    )
+
+
+def _operations(backlog: Backlog, entities: dict[str, EntitySpec], user: str | None,
+                taken: set[str]) -> tuple[list[Operation], list[Gap]]:
+    ops: list[Operation] = []
+    gaps: list[Gap] = []
+    for item in backlog.by_priority():
+        for req in item.api_requirements:
+            op, found = build_operation(item, req, entities, user, taken)
+            if op.parent_entity and op.parent_entity in entities:
+                fk = next((k for k in entities[op.entity or ""].foreign_keys
+                           if k.ref_entity == op.parent_entity), None) if op.entity else None
+                op.parent_column = fk.column if fk else None
+            ops.append(op)
+            gaps += found
+    return ops, gaps
+
+
+def _auth_fields(backlog: Backlog, entities: dict[str, EntitySpec], user: str | None) -> str | None:
+    """The login identifier (unique on the user entity) and the password field."""
+    if user is None or user not in entities:
+        return None
+    entity = entities[user]
+    login = "email" if entity.field("email") else None
+    for item in backlog.backlog_items:
+        for req in item.api_requirements:
+            if req.endpoint.rstrip("/").rsplit("/", 1)[-1] in {"login", "token"}:
+                names = [f.name for f in object_fields(req.request_schema) if not f.secret]
+                login = names[0] if names else login
+    login = login or "email"
+    field = entity.field(login)
+    if field is None:
+        entity.fields.insert(0, FieldSpec(name=login, format="email" if login == "email" else None))
+        field = entity.field(login)
+    assert field is not None
+    field.unique = True
+    if not any(f.secret for f in entity.fields):
+        entity.fields.append(FieldSpec(name="password", secret=True, format="password"))
+    return login
+
+
+def _indexes(backlog: Backlog, entities: dict[str, EntitySpec]) -> list[Gap]:
+    gaps = []
+    for item in backlog.by_priority():
+        for raw in item.data_requirements.indexes:
+            req = parse_index(raw)
+            entity = next((e for e in entities.values()
+                           if req and table_matches(req.table, e.name)), None)
+            columns = {f.name for f in entity.fields} if entity else set()
+            if req is None or entity is None or not set(req.columns) <= columns | {"created_at"}:
+                gaps.append(Gap(item_id=item.id, kind="index", text=str(raw),
+                                reason="cannot tell which table and existing columns it means"))
+                continue
+            prefix = "uq" if req.unique else "ix"
+            name = f"{prefix}_{entity.table}_{'_'.join(req.columns)}"
+            if all(i.name != name for i in entity.indexes):
+                entity.indexes.append(IndexSpec(name=name, table=entity.table,
+                                                columns=list(req.columns), unique=req.unique))
+            if req.unique and len(req.columns) == 1:
+                field = entity.field(req.columns[0])
+                if field:
+                    field.unique = True
+    return gaps
+
+
+def _owners(entities: dict[str, EntitySpec], ops: list[Operation]) -> None:
+    """An entity served behind auth and keyed (directly or through parents) to the user
+    belongs to the token's user: other users see 404."""
+    for entity in entities.values():
+        if not any(o.entity == entity.name and o.auth_required for o in ops):
+            continue
+        chain = _chain_to_user(entity, entities, depth=3)
+        if chain:
+            entity.owner_chain = chain
+            entity.owner_column = chain[0].column if len(chain) == 1 else None
+
+
+def _chain_to_user(entity: EntitySpec, entities: dict[str, EntitySpec],
+                   depth: int) -> list[ForeignKey]:
+    if depth == 0:
+        return []
+    for fk in entity.foreign_keys:
+        parent = entities[fk.ref_entity]
+        if parent.is_user:
+            return [fk]
+        rest = _chain_to_user(parent, entities, depth - 1)
+        if rest:
+            return [fk, *rest]
+    return []
+
+
+def _implied_indexes(entity: EntitySpec) -> None:
+    """A unique index for each unique field, an index for each foreign key."""
+    covered = {(tuple(i.columns), i.unique) for i in entity.indexes}
+    wanted = [(f.name, True) for f in entity.fields if f.unique]
+    wanted += [(k.column, False) for k in entity.foreign_keys]
+    for column, unique in wanted:
+        if ((column,), unique) in covered or ((column,), True) in covered:
+            continue
+        prefix = "uq" if unique else "ix"
+        entity.indexes.append(IndexSpec(name=f"{prefix}_{entity.table}_{column}",
+                                        table=entity.table, columns=[column], unique=unique))
+        covered.add(((column,), unique))
+
+
+def _free_text(item: BacklogItem) -> list[Gap]:
+    out = []
+    for attr, kind in FREE_TEXT:
+        for text in getattr(item.business_logic, attr):
+            out.append(Gap(item_id=item.id, kind=kind, text=text,  # type: ignore[arg-type]
+                           reason="free text: the offline scaffold does not implement it"))
+    return out
+
+
+def item_slug(item_id: str) -> str:
+    return snake(item_id).replace(".", "_")

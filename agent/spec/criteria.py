@@ -1,0 +1,90 @@
+"""Acceptance criteria the scaffold can express as tests, matched by status and endpoint.
+
+A criterion maps to a scenario only when its words name an HTTP outcome the generated
+service implements (a status code, or a phrase such as "already exists"); everything
+else stays a gap for a model. The report shows which test stands for which criterion.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.backlog.schema import BacklogItem
+from agent.spec.types import CriterionTest, EntitySpec, Gap, Operation
+
+PHRASES = [
+    (re.compile(r"too many|rate[- ]limit|\b429\b", re.I), 429),
+    (re.compile(r"already (exists|registered|taken)|duplicate|conflict|\b409\b", re.I), 409),
+    (re.compile(r"without (a |an )?(valid )?token|unauthori[sz]ed|unauthenticated|\b401\b",
+                re.I), 401),
+    (re.compile(r"not found|does not exist|\b404\b", re.I), 404),
+    (re.compile(r"invalid|validation|rejected|\b422\b|\b400\b", re.I), 422),
+    (re.compile(r"\b204\b|no content", re.I), 204),
+    (re.compile(r"\b201\b|is created|are created|gets created", re.I), 201),
+    (re.compile(r"\b200\b|returns? (a |the )?(list|page|token)|paginated", re.I), 200),
+]
+OUT_OF_REACH = re.compile(
+    r"another user|other user|someone else|total|sum|average|percent|progress|count of|"
+    r"cannot exceed|at most \d+ (?!requests|attempts|calls)|email is sent|notif|webhook", re.I)
+SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
+    201: [("created", ("create", "register"))],
+    200: [("ok", ("list", "read", "update", "replace", "login", "me"))],
+    204: [("deleted", ("delete",))],
+    404: [("not_found", ("read", "update", "replace", "delete"))],
+    409: [("conflict", ("create", "register", "replace"))],
+    422: [("invalid", ("create", "register", "replace", "update"))],
+    401: [("bad_credentials", ("login",)), ("unauthorized", ("*auth",))],
+    429: [("rate_limited", ("*limited",))],
+}
+VERBS = {"register": "register", "sign up": "register", "log in": "login", "login": "login",
+         "list": "list", "delete": "delete", "remove": "delete", "update": "update",
+         "create": "create", "add": "create", "read": "read", "fetch": "read", "get": "read"}
+
+
+def _status(text: str) -> int | None:
+    return next((code for pattern, code in PHRASES if pattern.search(text)), None)
+
+
+def _named(text: str, ops: list[Operation]) -> list[Operation]:
+    """Ops the criterion names by `METHOD /path`, else by a verb, else all of them."""
+    explicit = [o for o in ops if f"{o.method} {o.path}".lower() in text.lower()]
+    if explicit:
+        return explicit
+    words = {kind for verb, kind in VERBS.items() if re.search(rf"\b{verb}\b", text, re.I)}
+    verbal = [o for o in ops if o.kind in words]
+    return verbal or ops
+
+
+def _fits(op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec]) -> bool:
+    if "*auth" in kinds:
+        return op.auth_required
+    if "*limited" in kinds:
+        return op.rate_limit is not None
+    if op.kind not in kinds:
+        return False
+    entity = entities.get(op.entity or "")
+    if kinds == SCENARIOS[409][0][1]:
+        return entity is not None and any(i.unique for i in entity.indexes)
+    return True
+
+
+def match(item: BacklogItem, index: int, text: str, ops: list[Operation],
+          entities: dict[str, EntitySpec]) -> CriterionTest | Gap:
+    """The generated test for one criterion, or the gap saying why there is none."""
+    status = _status(text)
+    if status is None or OUT_OF_REACH.search(text):
+        return Gap(item_id=item.id, kind="criterion", text=text,
+                   reason="needs behaviour beyond the spec's endpoints and schemas")
+    candidates = _named(text, [o for o in ops if o.kind != "custom"])
+    for scenario, kinds in SCENARIOS.get(status, []):
+        op = next((o for o in candidates if _fits(o, kinds, entities)), None)
+        if op is not None:
+            return CriterionTest(item_id=item.id, index=index, text=text, scenario=scenario,
+                                 handler=op.handler,
+                                 test_name=f"test_ac_{_slug(item.id)}_{index + 1}_{scenario}")
+    return Gap(item_id=item.id, kind="criterion", text=text,
+               reason=f"no endpoint of this item can show a {status} for it")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

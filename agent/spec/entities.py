@@ -1,0 +1,137 @@
+"""Entities of a backlog: which tables exist, their columns, keys and indexes."""
+
+from __future__ import annotations
+
+from agent.backlog.schema import Backlog, BacklogItem
+from agent.backlog.schema import EntitySpec as EntityInput
+from agent.spec.names import entity_name, plural, snake
+from agent.spec.paths import collection_entity, operation_kind, shape
+from agent.spec.relations import Relation, parse_relationship
+from agent.spec.schemas import field_from, object_fields
+from agent.spec.types import EntitySpec, FieldSpec, ForeignKey, Gap
+
+RESERVED = {"id", "created_at", "updated_at", "deleted_at"}
+USER_NAMES = ("User", "Account", "Member", "Customer")
+BODY_KINDS = {"create", "replace", "update", "register"}
+
+
+def new_entity(name: str, item_id: str) -> EntitySpec:
+    module = snake(name)
+    return EntitySpec(name=name, table=plural(module), module=module, item_id=item_id)
+
+
+def _declared(item: BacklogItem) -> list[tuple[str, list[FieldSpec]]]:
+    out = []
+    for raw in item.data_requirements.entities:
+        if isinstance(raw, EntityInput):
+            fields = [field_from(n, v, required=False) for n, v in raw.fields.items()]
+            out.append((entity_name(raw.name), fields))
+        else:
+            out.append((entity_name(raw), []))
+    return out
+
+
+def _merge_field(entity: EntitySpec, new: FieldSpec) -> None:
+    if new.name in RESERVED or new.name.endswith("_hash"):
+        return
+    old = entity.field(new.name)
+    if old is None:
+        entity.fields.append(new.model_copy())
+        return
+    for key, value in new.model_dump(exclude_defaults=True).items():
+        if getattr(old, key) in (None, False):
+            setattr(old, key, value)
+
+
+def user_entity_name(backlog: Backlog) -> str | None:
+    """The entity that register/login endpoints act on, when the backlog has them."""
+    declared = {name for item in backlog.backlog_items for name, _ in _declared(item)}
+    for item in backlog.backlog_items:
+        for req in item.api_requirements:
+            if operation_kind(req.method, shape(req.endpoint)) in {"register", "login", "me"}:
+                return next((n for n in USER_NAMES if n in declared), "User")
+    return None
+
+
+def collect_entities(backlog: Backlog, user: str | None,
+                     initial: list[EntitySpec] = ()) -> dict[str, EntitySpec]:  # type: ignore[assignment]
+    """Every entity the backlog declares or its endpoints address, in priority order,
+    added to `initial` (the entities an earlier backlog already built)."""
+    entities: dict[str, EntitySpec] = {e.name: e.model_copy(deep=True) for e in initial}
+
+    def ensure(name: str, item_id: str) -> EntitySpec:
+        if name not in entities:
+            entities[name] = new_entity(name, item_id)
+        return entities[name]
+
+    for item in backlog.by_priority():
+        for name, fields in _declared(item):
+            for field in fields:
+                _merge_field(ensure(name, item.id), field)
+        for req in item.api_requirements:
+            found = shape(req.endpoint)
+            kind = operation_kind(req.method, found)
+            name = user if kind in {"register", "login", "me"} else collection_entity(found)
+            if name is None:
+                continue
+            entity = ensure(name, item.id)
+            if found.parent_collection:
+                ensure(entity_name(found.parent_collection), item.id)
+            if kind in BODY_KINDS:
+                for field in object_fields(req.request_schema):
+                    _merge_field(entity, field.model_copy(update={"required": False}))
+    if user and user in entities:
+        entities[user].is_user = True
+    return entities
+
+
+def relations(backlog: Backlog, entities: dict[str, EntitySpec]) -> tuple[list[Relation], list[Gap]]:
+    """Many-to-one relationships, from the backlog's words and from nested paths."""
+    found: list[Relation] = []
+    gaps: list[Gap] = []
+    for item in backlog.by_priority():
+        for raw in item.data_requirements.relationships:
+            rel = parse_relationship(raw)
+            if rel is None or rel.child not in entities or rel.parent not in entities:
+                gaps.append(Gap(item_id=item.id, kind="relationship", text=str(raw),
+                                reason="not a many-to-one relationship between known entities"))
+                continue
+            found.append(rel)
+        for req in item.api_requirements:
+            path = shape(req.endpoint)
+            if path.parent_collection and path.collection and path.parent_param:
+                child, parent = entity_name(path.collection), entity_name(path.parent_collection)
+                column = path.parent_param if path.parent_param.endswith("_id") else None
+                found.append(Relation(child, parent, column))
+    return found, gaps
+
+
+def mentioned_names(backlog: Backlog, entities: dict[str, EntitySpec]) -> dict[str, set[str]]:
+    """Field names each entity's endpoints mention in responses (to name foreign keys)."""
+    out: dict[str, set[str]] = {name: {f.name for f in e.fields} for name, e in entities.items()}
+    for item in backlog.backlog_items:
+        for req in item.api_requirements:
+            name = collection_entity(shape(req.endpoint))
+            if name in out:
+                out[name] |= {f.name for f in object_fields(req.response_schema)}
+    return out
+
+
+def apply_relations(rels: list[Relation], entities: dict[str, EntitySpec],
+                    mentioned: dict[str, set[str]]) -> None:
+    """Add a foreign-key column to each child, once per parent."""
+    for rel in rels:
+        child, parent = entities[rel.child], entities[rel.parent]
+        if any(fk.ref_entity == parent.name for fk in child.foreign_keys) or child is parent:
+            continue
+        column = rel.column or _fk_column(child, parent, mentioned.get(child.name, set()))
+        child.foreign_keys.append(ForeignKey(table=child.table, column=column,
+                                             ref_entity=parent.name, ref_table=parent.table))
+        child.fields = [f for f in child.fields if f.name != column]
+        child.fields.append(FieldSpec(name=column, type="uuid", format="uuid"))
+
+
+def _fk_column(child: EntitySpec, parent: EntitySpec, mentioned: set[str]) -> str:
+    if f"{parent.module}_id" in mentioned or not parent.is_user:
+        return f"{parent.module}_id"
+    return "owner_id"

@@ -1,0 +1,95 @@
+"""Operations: each endpoint of the backlog, bound to its entity and its handler."""
+
+from __future__ import annotations
+
+from agent.backlog.schema import ApiRequirement, BacklogItem
+from agent.backlog.schema import RATE_LIMIT
+from agent.spec.names import entity_name, plural
+from agent.spec.paths import collection_entity, operation_kind, shape
+from agent.spec.schemas import is_list_schema, object_fields
+from agent.spec.types import EntitySpec, FieldSpec, Gap, Operation, OpKind, RateLimit
+
+SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+STATUS: dict[str, int] = {"create": 201, "register": 201, "delete": 204}
+
+
+def rate_limit(text: str | None) -> RateLimit | None:
+    found = RATE_LIMIT.match(text or "")
+    if not found:
+        return None
+    return RateLimit(count=int(found[1]), seconds=SECONDS[found[2]], text=text or "")
+
+
+def _handler(kind: OpKind, entity: EntitySpec | None, parent: str | None, taken: set[str]) -> str:
+    noun = entity.module if entity else "endpoint"
+    if kind == "list":
+        noun = plural(noun)
+    base = f"{kind}_{parent + '_' if parent else ''}{noun}"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def _fields(req: ApiRequirement, kind: OpKind) -> tuple[list[FieldSpec], list[FieldSpec]]:
+    fields = object_fields(req.request_schema)
+    if req.method in {"GET", "DELETE"}:
+        return [], [f.model_copy(update={"required": False}) for f in fields]
+    if kind == "update":
+        fields = [f.model_copy(update={"required": False}) for f in fields]
+    return fields, []
+
+
+def _response(req: ApiRequirement, kind: OpKind) -> list[FieldSpec] | None:
+    if kind in {"login", "delete"} or not req.response_schema:
+        return None
+    fields = object_fields(req.response_schema)
+    if kind == "list" and not is_list_schema(req.response_schema):
+        return None
+    return fields or None
+
+
+def build_operation(item: BacklogItem, req: ApiRequirement, entities: dict[str, EntitySpec],
+                    user: str | None, taken: set[str]) -> tuple[Operation, list[Gap]]:
+    """One endpoint as an `Operation`, with the gaps the scaffold leaves in it."""
+    found = shape(req.endpoint)
+    kind = operation_kind(req.method, found)
+    name = user if kind in {"register", "login", "me"} else collection_entity(found)
+    entity = entities.get(name) if name else None
+    parent = entity_name(found.parent_collection) if found.parent_collection else None
+    parent_spec = entities.get(parent) if parent else None
+    body, query = _fields(req, kind)
+    op = Operation(
+        item_id=item.id, method=req.method, path=req.endpoint, kind=kind,
+        entity=entity.name if entity else None,
+        handler=_handler(kind, entity, parent_spec.module if parent_spec else None, taken),
+        description=req.description, auth_required=req.auth_required or kind == "me",
+        rate_limit=rate_limit(req.rate_limit), path_params=found.params,
+        item_param=found.item_param, parent_param=found.parent_param,
+        parent_entity=parent, body=body, query=query, response=_response(req, kind),
+        status_code=STATUS.get(kind, 200),
+    )
+    return op, _gaps(item, op, entity)
+
+
+def _gaps(item: BacklogItem, op: Operation, entity: EntitySpec | None) -> list[Gap]:
+    gaps = []
+    if op.kind == "custom":
+        gaps.append(Gap(item_id=item.id, kind="endpoint", text=f"{op.method} {op.path}",
+                        reason="not a CRUD or auth endpoint: served as 501 until implemented"))
+    if entity is not None and op.kind == "list":
+        columns = {f.name for f in entity.fields} | {"id"}
+        for field in op.query:
+            if field.name not in columns and field.name not in {"limit", "offset"}:
+                gaps.append(Gap(item_id=item.id, kind="endpoint",
+                                text=f"{op.method} {op.path} ?{field.name}",
+                                reason="query parameter is not a column: accepted but ignored"))
+    if entity is not None and op.response:
+        known = {f.name for f in entity.fields} | {"id", "created_at", "updated_at"}
+        for field in op.response:
+            if field.name not in known and not field.secret:
+                gaps.append(Gap(item_id=item.id, kind="calculation",
+                                text=f"{op.method} {op.path} -> {field.name}",
+                                reason="response field is not stored: returned as null"))
+    return gaps

@@ -1,0 +1,117 @@
+"""Read a backlog's request/response schema into fields.
+
+Two spellings are accepted, as backlog authors write both:
+- JSON Schema: `{"type": "object", "properties": {...}, "required": [...]}` (or an array
+  of such objects, for list responses);
+- shorthand: `{"title": "string", "priority": "integer(1-5)", "status": "enum[open|done]",
+  "due": "date?"}` where `?` marks an optional field, or a JSON Schema fragment per field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.spec.types import FieldSpec, FieldType
+
+TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
+    "string": ("string", None), "str": ("string", None), "text": ("text", None),
+    "integer": ("integer", None), "int": ("integer", None),
+    "number": ("number", None), "float": ("number", None), "decimal": ("number", None),
+    "boolean": ("boolean", None), "bool": ("boolean", None),
+    "uuid": ("uuid", "uuid"), "datetime": ("datetime", "date-time"),
+    "date-time": ("datetime", "date-time"), "timestamp": ("datetime", "date-time"),
+    "date": ("date", "date"), "email": ("string", "email"), "url": ("string", "uri"),
+    "uri": ("string", "uri"), "password": ("string", "password"),
+    "object": ("json", None), "json": ("json", None), "array": ("json", None),
+}
+FORMAT_TYPES: dict[str, FieldType] = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
+SHORTHAND = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")
+ENUM = re.compile(r"^enum\[(?P<values>[^\]]*)\]$")
+
+
+def _number(text: str | None) -> float | None:
+    return float(text) if text not in (None, "") else None
+
+
+def _from_word(name: str, word: str) -> FieldSpec:
+    optional = word.endswith("?")
+    word = word.rstrip("?").strip().lower()
+    enum = ENUM.match(word)
+    if enum:
+        values = [v.strip() for v in enum["values"].split("|") if v.strip()]
+        return FieldSpec(name=name, enum=values, required=not optional)
+    match = SHORTHAND.match(word)
+    if not match or match["word"] not in TYPE_WORDS:
+        raise ValueError(f"unknown type {word!r}")
+    ftype, fmt = TYPE_WORDS[match["word"]]
+    spec = FieldSpec(name=name, type=ftype, format=fmt, required=not optional,
+                     secret=match["word"] == "password" or name == "password")
+    lo, hi = _number(match["lo"]), _number(match["hi"])
+    if ftype == "string":
+        spec.min_length = int(lo) if lo is not None else None
+        spec.max_length = int(hi) if hi is not None else None
+    else:
+        spec.minimum, spec.maximum = lo, hi
+    return spec
+
+
+def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
+    raw = fragment.get("type", "string")
+    kind = next((t for t in raw if t != "null"), "string") if isinstance(raw, list) else raw
+    fmt = fragment.get("format")
+    if kind == "string" and fmt in FORMAT_TYPES:
+        return FORMAT_TYPES[fmt], fmt
+    word = TYPE_WORDS.get(str(kind))
+    if word is None:
+        raise ValueError(f"unknown type {kind!r}")
+    return word[0], fmt or word[1]
+
+
+def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> FieldSpec:
+    ftype, fmt = _json_type(fragment)
+    if "enum" in fragment:
+        ftype = "string"
+    raw_type = fragment.get("type")
+    return FieldSpec(
+        name=name, type=ftype, format=fmt, required=bool(fragment.get("required", required)),
+        nullable=not (isinstance(raw_type, list) and "null" not in raw_type),
+        min_length=fragment.get("minLength"), max_length=fragment.get("maxLength"),
+        minimum=fragment.get("minimum"), maximum=fragment.get("maximum"),
+        pattern=fragment.get("pattern"),
+        enum=[str(v) for v in fragment["enum"]] if "enum" in fragment else None,
+        default=fragment.get("default"),
+        example=fragment.get("example", (fragment.get("examples") or [None])[0]),
+        secret=fmt == "password" or name == "password" or bool(fragment.get("writeOnly")),
+        unique=bool(fragment.get("unique", False)),
+    )
+
+
+def field_from(name: str, value: Any, required: bool = True) -> FieldSpec:
+    """One field from a shorthand word or a JSON Schema fragment."""
+    if isinstance(value, str):
+        return _from_word(name, value)
+    if isinstance(value, dict):
+        return _from_fragment(name, value, required)
+    raise ValueError(f"field {name!r}: expected a type name or a schema object")
+
+
+def object_fields(schema: dict[str, Any]) -> list[FieldSpec]:
+    """Fields of an object schema in either spelling (array schemas: their items')."""
+    if not schema:
+        return []
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return object_fields(schema["items"])
+    if "properties" in schema and isinstance(schema["properties"], dict):
+        required = set(schema.get("required", []))
+        return [field_from(n, v, n in required) for n, v in schema["properties"].items()]
+    if isinstance(schema.get("items"), list):
+        return object_fields(schema["items"][0]) if schema["items"] else []
+    if schema.get("type") in {"object", "array"}:
+        return []
+    return [field_from(name, value) for name, value in schema.items()]
+
+
+def is_list_schema(schema: dict[str, Any]) -> bool:
+    """Whether a response schema describes a list (array, or `{"items": [...]}`)."""
+    return schema.get("type") == "array" or isinstance(schema.get("items"), list)

@@ -1,0 +1,158 @@
+"""The service spec: what the spec compiler understood of a backlog, before any code.
+
+Plain pydantic models, so the spec can be saved in the repo's manifest, diffed against
+the next backlog's, and rendered by templates without any logic of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+FieldType = Literal[
+    "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json"
+]
+OpKind = Literal[
+    "create", "list", "read", "update", "replace", "delete", "register", "login", "me", "custom"
+]
+
+
+class FieldSpec(BaseModel):
+    """One field of an entity or of a request/response body, with its constraints."""
+
+    name: str
+    type: FieldType = "string"
+    format: str | None = None  # email, uri, date-time, uuid …
+    required: bool = False
+    nullable: bool = True
+    min_length: int | None = None
+    max_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    enum: list[str] | None = None
+    default: Any = None
+    example: Any = None
+    secret: bool = False  # a password: stored as a bcrypt hash, never returned
+    unique: bool = False
+
+
+class IndexSpec(BaseModel):
+    """A database index on one table."""
+
+    name: str
+    table: str
+    columns: list[str]
+    unique: bool = False
+
+
+class ForeignKey(BaseModel):
+    """`table.column` references `ref_table.id` (a many-to-one relationship)."""
+
+    table: str
+    column: str
+    ref_entity: str
+    ref_table: str
+
+
+class EntitySpec(BaseModel):
+    """A table: its columns (beyond id, created_at, updated_at, deleted_at) and keys."""
+
+    name: str  # PascalCase, singular
+    table: str  # snake_case, plural
+    module: str  # snake_case, singular
+    item_id: str  # the first item (by priority) that needs it
+    fields: list[FieldSpec] = Field(default_factory=list)
+    foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    indexes: list[IndexSpec] = Field(default_factory=list)
+    owner_column: str | None = None  # FK to the user entity, set from the token
+    owner_chain: list[ForeignKey] = Field(default_factory=list)  # FK hops to the user
+    is_user: bool = False
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+class RateLimit(BaseModel):
+    count: int
+    seconds: int
+    text: str
+
+
+class Operation(BaseModel):
+    """One endpoint as written in the backlog, and how the scaffold implements it."""
+
+    item_id: str
+    method: str
+    path: str
+    kind: OpKind
+    entity: str | None
+    handler: str
+    description: str = ""
+    auth_required: bool = False
+    rate_limit: RateLimit | None = None
+    path_params: list[str] = Field(default_factory=list)
+    item_param: str | None = None  # the path parameter naming this entity's id
+    parent_param: str | None = None  # e.g. project_id in /projects/{project_id}/tasks
+    parent_entity: str | None = None
+    parent_column: str | None = None
+    body: list[FieldSpec] = Field(default_factory=list)
+    query: list[FieldSpec] = Field(default_factory=list)
+    response: list[FieldSpec] | None = None  # None: the entity's public fields
+    status_code: int = 200
+
+
+class Gap(BaseModel):
+    """Something in the backlog the scaffold did not implement, with why."""
+
+    item_id: str
+    kind: Literal["rule", "validation", "calculation", "endpoint", "relationship", "index",
+                  "criterion", "ownership"]
+    text: str
+    reason: str
+
+
+class CriterionTest(BaseModel):
+    """An acceptance criterion the scaffold can express as a generated test."""
+
+    item_id: str
+    index: int
+    text: str
+    scenario: str  # e.g. create_created, read_not_found, auth_missing_token
+    handler: str  # the operation's handler the scenario drives
+    test_name: str
+
+
+class ServiceSpec(BaseModel):
+    """Everything the templates need, for the whole backlog."""
+
+    title: str = "Generated service"
+    entities: list[EntitySpec] = Field(default_factory=list)
+    operations: list[Operation] = Field(default_factory=list)
+    criteria_tests: list[CriterionTest] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
+    user_entity: str | None = None
+    login_field: str | None = None
+
+    def entity(self, name: str | None) -> EntitySpec | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+    def op(self, handler: str) -> Operation:
+        return next(o for o in self.operations if o.handler == handler)
+
+    def item_ids(self) -> list[str]:
+        seen: list[str] = []
+        for o in self.operations:
+            if o.item_id not in seen:
+                seen.append(o.item_id)
+        return seen
+
+    def slice(self, item_ids: set[str]) -> ServiceSpec:
+        """The part of the spec that items `item_ids` bring (entities, endpoints, tests)."""
+        return self.model_copy(update={
+            "entities": [e for e in self.entities if e.item_id in item_ids],
+            "operations": [o for o in self.operations if o.item_id in item_ids],
+            "criteria_tests": [t for t in self.criteria_tests if t.item_id in item_ids],
+            "gaps": [g for g in self.gaps if g.item_id in item_ids],
+        }, deep=True)
