@@ -17,3 +17,6 @@ bash scripts/services.sh
 # The service runtime (the generated code's dependencies) for the local sandbox.
 .venv/bin/python -c "from pathlib import Path; from sandbox.runtime import ensure_runtime; \
 print('service runtime:', ensure_runtime(Path.home() / '.cache' / 'backend-agent'))"
+# The Docker engine (installed and started when missing) and the sandbox image (built when missing).
+bash scripts/ensure-docker.sh
+.venv/bin/python -m agent.cli_sandbox build

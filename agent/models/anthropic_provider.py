@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import anthropic
+from anthropic.types import Message as WireMessage
 from pydantic import SecretStr
 
 from agent.models import anthropic_wire as wire
@@ -18,10 +19,16 @@ from agent.models.base import Message, Reply, ToolSpec, Usage
 from agent.models.retry import ProviderError, parse_retry_after
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+REMEMBERED_TURNS = 256
 
 
 class AnthropicModel:
-    """Claude through the Messages API, with the stable prefix (tools + system) cached."""
+    """Claude through the Messages API, with the stable prefix (tools + system) cached.
+
+    Turns in which the model thought before calling tools are remembered (in this process)
+    and sent back verbatim, as the API requires of thinking blocks in a tool loop. After a
+    resume in a new process they are sent without their thinking.
+    """
 
     offline = False
 
@@ -38,6 +45,7 @@ class AnthropicModel:
         self.max_output_tokens = max_output_tokens
         self._model = model
         self._key = api_key
+        self._thinking_turns: dict[tuple[str, ...], list[wire.Block]] = {}
         self._client = anthropic.Anthropic(
             api_key=api_key.get_secret_value(),
             base_url=base_url or DEFAULT_BASE_URL,
@@ -53,7 +61,7 @@ class AnthropicModel:
         request: dict[str, Any] = {
             "model": self._model,
             "max_tokens": self.max_output_tokens,
-            "messages": wire.conversation(messages),
+            "messages": wire.conversation(messages, self._thinking_turns),
         }
         if system:
             request["system"] = system
@@ -77,7 +85,15 @@ class AnthropicModel:
             raise self._failure(exc.message, None, {}, None) from exc
         except anthropic.AnthropicError as exc:
             raise self._failure(f"unreadable response: {exc}", 200, {}, None) from exc
+        self._remember(response)
         return wire.reply(response)
+
+    def _remember(self, response: WireMessage) -> None:
+        turn = wire.thinking_turn(response)
+        if turn is not None:
+            self._thinking_turns[turn[0]] = turn[1]
+            while len(self._thinking_turns) > REMEMBERED_TURNS:
+                self._thinking_turns.pop(next(iter(self._thinking_turns)))
 
     def _failure(
         self, message: str, status: int | None, headers: dict[str, str], usage: Usage | None

@@ -9,8 +9,9 @@ block of the conversation lets each step of a tool loop reuse the steps before i
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from anthropic.types import Message as WireMessage
@@ -20,7 +21,9 @@ from agent.models.base import Message, Reply, ToolCall, ToolSpec, Usage
 from agent.models.tool_args import tool_call
 
 Block = dict[str, Any]
+Replay = Mapping[tuple[str, ...], list[Block]]
 EPHEMERAL = {"type": "ephemeral"}
+THINKING = ("thinking", "redacted_thinking")
 
 
 def system_blocks(messages: Sequence[Message]) -> list[Block]:
@@ -43,7 +46,10 @@ def tool_params(tools: Sequence[ToolSpec], *, cache_last: bool) -> list[Block]:
     return params
 
 
-def _blocks(message: Message) -> tuple[str, list[Block]]:
+def _blocks(message: Message, replay: Replay) -> tuple[str, list[Block]]:
+    key = tuple(c.id for c in message.tool_calls)
+    if message.role == "assistant" and key in replay:
+        return "assistant", copy.deepcopy(replay[key])
     if message.role == "tool":
         result: Block = {
             "type": "tool_result",
@@ -61,13 +67,17 @@ def _blocks(message: Message) -> tuple[str, list[Block]]:
     return message.role, blocks
 
 
-def conversation(messages: Sequence[Message]) -> list[Block]:
-    """User, assistant and tool turns as API messages, same-role neighbours merged."""
+def conversation(messages: Sequence[Message], replay: Replay | None = None) -> list[Block]:
+    """User, assistant and tool turns as API messages, same-role neighbours merged.
+
+    `replay` maps an assistant turn's tool-call ids to the exact blocks the API sent for
+    it; such turns are sent back verbatim (thinking blocks and their signatures included).
+    """
     turns: list[Block] = []
     for message in messages:
         if message.role == "system":
             continue
-        role, blocks = _blocks(message)
+        role, blocks = _blocks(message, replay or {})
         if not blocks:
             continue
         if turns and turns[-1]["role"] == role:
@@ -113,6 +123,17 @@ def _call(block: ToolUseBlock) -> ToolCall:
     if not isinstance(raw, dict):
         return tool_call(block.id, block.name, json.dumps(raw, default=str))
     return tool_call(block.id, block.name, raw)
+
+
+def thinking_turn(message: WireMessage) -> tuple[tuple[str, ...], list[Block]] | None:
+    """(tool-call ids, blocks) of a reply that thought before calling tools, else None.
+
+    With thinking on, the API wants such a turn back exactly as it sent it.
+    """
+    ids = tuple(b.id for b in message.content if isinstance(b, ToolUseBlock))
+    if not ids or not any(b.type in THINKING for b in message.content):
+        return None
+    return ids, [b.model_dump(mode="json", exclude_none=True) for b in message.content]
 
 
 def reply(message: WireMessage) -> Reply:

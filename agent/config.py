@@ -1,0 +1,57 @@
+"""Configuration: secrets and endpoints from the environment, and one run's choices.
+
+`Settings` is read once, at the edge (CLI, worker, eval runner); nothing below it reads
+`os.environ`. `RunConfig` is what a run was asked to do; it is saved beside the run so
+`resume` rebuilds the same run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GateName = Literal["lint", "tests", "migrations"]
+ALL_GATES: tuple[GateName, ...] = ("lint", "tests", "migrations")
+
+
+class Settings(BaseSettings):
+    """The environment backend-agent runs in. Secrets are `SecretStr` and never logged."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    anthropic_api_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = None
+    openai_compatible_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    github_token: SecretStr | None = None
+    docker_host: str = Field("unix:///var/run/docker.sock", alias="DOCKER_HOST")
+    backend_agent_cache: Path = Field(Path.home() / ".cache" / "backend-agent",
+                                      alias="BACKEND_AGENT_CACHE")
+    # Where the local sandbox finds PostgreSQL and Redis (the Docker sandbox runs its own).
+    backend_agent_postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    backend_agent_redis_url: str = "redis://127.0.0.1:6379/0"
+
+
+class RunConfig(BaseModel):
+    """One run's choices. Saved as `.backend-agent/runs/<id>/config.json`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run_id: str
+    backlog: Path  # the run's own copy of the backlog
+    repo: Path
+    model: str = "offline"
+    sandbox: Literal["auto", "docker", "local"] = "auto"
+    gates: list[GateName] = Field(default_factory=lambda: list(ALL_GATES))
+    max_repairs: int = Field(5, ge=0)
+    command_timeout_s: float = Field(600, gt=0)
+    branch: str | None = None  # default: backend-agent/<item> or backend-agent/run-<id>
+    author_name: str = "backend-agent"
+    author_email: str = "backend-agent@users.noreply.localhost"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.repo / ".backend-agent" / "runs" / self.run_id

@@ -1,0 +1,38 @@
+"""What every node receives through the graph's runtime context: built once at the edge."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from agent.config import RunConfig
+from agent.models.base import ChatModel
+from sandbox.base import Sandbox
+
+Notify = Callable[[str, str], None]
+
+
+def _quiet(node: str, message: str) -> None:
+    return None
+
+
+@dataclass
+class RunContext:
+    """The run's dependencies: its config, sandbox, model and a progress callback."""
+
+    config: RunConfig
+    sandbox: Sandbox
+    model: ChatModel
+    notify: Notify = field(default=_quiet)
+
+    def record(self, node: str, **data: Any) -> None:
+        """Append one step to the run's trajectory (`trajectory.jsonl`) and tell the user."""
+        entry = {"ts": datetime.now(UTC).isoformat(), "node": node, **data}
+        path = self.config.run_dir / "trajectory.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a") as out:
+            out.write(json.dumps(entry, default=str) + "\n")
+        self.notify(node, str(data.get("message", "")))

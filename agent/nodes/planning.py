@@ -1,0 +1,54 @@
+"""load_backlog and plan: read the backlog, order its items, compile the spec."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.backlog import load_backlog as read_backlog
+from agent.context import RunContext
+from agent.scaffold.workspace import Manifest
+from agent.spec.compiler import compile_backlog
+from agent.state import ItemRecord, RunState
+
+
+def load_backlog(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Check the run's copy of the backlog and fix the order items run in."""
+    backlog = read_backlog(runtime.context.config.backlog)
+    order = [item.id for item in backlog.by_priority()]
+    items = {i.id: ItemRecord(id=i.id, priority=i.priority,
+                              criteria=i.acceptance_criteria).model_dump(mode="json")
+             for i in backlog.backlog_items}
+    runtime.context.record("load_backlog", message=f"{len(order)} item(s): {', '.join(order)}")
+    return {"order": order, "items": items, "current": None}
+
+
+def plan(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Compile the backlog onto what the repo already has; write the plan beside the run."""
+    config = runtime.context.config
+    backlog = read_backlog(config.backlog)
+    base = Manifest.load(config.repo).spec
+    spec = compile_backlog(backlog, base=base)
+    plan_doc = {
+        "order": state["order"],
+        "endpoints": [{"item": o.item_id, "method": o.method, "path": o.path, "kind": o.kind,
+                       "handler": o.handler} for o in spec.operations],
+        "entities": [e.name for e in spec.entities],
+        "criteria_tests": [t.model_dump() for t in spec.criteria_tests],
+        "gaps": [g.model_dump() for g in spec.gaps],
+    }
+    (config.run_dir / "plan.json").write_text(json.dumps(plan_doc, indent=1))
+    runtime.context.record("plan", message=f"{len(spec.operations)} endpoint(s), "
+                           f"{len(spec.entities)} entit(ies), {len(spec.gaps)} gap(s)")
+    return {"spec": spec.model_dump(mode="json")}
+
+
+def next_item(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Pick the first item, by priority, that is not delivered yet."""
+    pending = [i for i in state["order"] if state["items"][i]["status"] != "delivered"]
+    current = pending[0] if pending else None
+    if current:
+        runtime.context.record("next_item", item=current, message=f"item {current}")
+    return {"current": current}

@@ -1,0 +1,1 @@
+"""The report: the seed's Output Schema, filled from measurements only."""

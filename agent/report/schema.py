@@ -1,0 +1,116 @@
+"""The Output Schema of the seed, plus what a reader needs to trust it.
+
+Every figure the seed names is here with its seed name. A figure that was not measured is
+`null`, and `not_measured` says why, keyed by its JSON path. The extra sections (`run`,
+`items`) carry the evidence: criteria and their tests, gates, what was not implemented.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Deployment(BaseModel):
+    api_base_url: str | None = None
+    documentation_url: str | None = None
+    health_check_url: str | None = None
+    metrics_dashboard: str | None = None
+
+
+class EndpointReport(BaseModel):
+    method: str
+    path: str
+    response_time_p95: str | None = None
+    test_coverage: float | None = None
+    documentation_link: str | None = None
+
+
+class ImplementedEndpoints(BaseModel):
+    backlog_id: str
+    endpoints: list[EndpointReport] = Field(default_factory=list)
+
+
+class DatabaseChange(BaseModel):
+    migration_id: str
+    tables_affected: list[str] = Field(default_factory=list)
+    indexes_created: list[str] = Field(default_factory=list)
+    performance_impact: str | None = None
+
+
+class LoadTestResults(BaseModel):
+    requests_per_second: float | None = None
+    p95_latency: str | None = None
+    error_rate: float | None = None
+
+
+class TestResults(BaseModel):
+    unit_test_coverage: float | None = None
+    integration_tests_passed: int | None = None
+    load_test_results: LoadTestResults = Field(default_factory=LoadTestResults)
+    security_scan_status: str | None = None
+
+
+class Monitoring(BaseModel):
+    logs_aggregation_url: str | None = None
+    metrics_dashboard_url: str | None = None
+    alerts_configured: list[str] = Field(default_factory=list)
+
+
+class CriterionRow(BaseModel):
+    """One acceptance criterion: the tests that stand for it and whether they passed."""
+
+    index: int
+    text: str
+    tests: list[str] = Field(default_factory=list)
+    met: bool = False
+    reason: str = ""
+
+
+class NotImplemented(BaseModel):
+    kind: str
+    text: str
+    reason: str
+
+
+class GateRow(BaseModel):
+    name: str
+    passed: bool
+    summary: str
+    duration_s: float
+    failures: list[str] = Field(default_factory=list)
+
+
+class ItemReport(BaseModel):
+    id: str
+    priority: int
+    status: str  # passed, failed
+    repair_iterations: int = 0
+    commit: str | None = None
+    gates: list[GateRow] = Field(default_factory=list)
+    acceptance_criteria: list[CriterionRow] = Field(default_factory=list)
+    not_implemented: list[NotImplemented] = Field(default_factory=list)
+    kept_hand_edits: list[str] = Field(default_factory=list)
+
+
+class RunInfo(BaseModel):
+    run_id: str
+    model: str
+    sandbox: str
+    branch: str | None = None
+    started_at: str
+    finished_at: str | None = None
+    duration_s: float | None = None
+    gates: list[str] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    """The Output Schema (first five keys) and its evidence."""
+
+    deployment: Deployment = Field(default_factory=Deployment)
+    implemented_endpoints: list[ImplementedEndpoints] = Field(default_factory=list)
+    database_changes: list[DatabaseChange] = Field(default_factory=list)
+    test_results: TestResults = Field(default_factory=TestResults)
+    monitoring: Monitoring = Field(default_factory=Monitoring)
+    not_measured: dict[str, str] = Field(default_factory=dict)
+    run: RunInfo
+    items: list[ItemReport] = Field(default_factory=list)

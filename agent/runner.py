@@ -1,0 +1,108 @@
+"""Start and resume runs: the edge every entry point (CLI, worker, eval) goes through.
+
+It checks the backlog before anything is written, prepares the repo and the run's folder,
+opens the sandbox, and drives the graph under a SQLite checkpointer in the repo's
+`.backend-agent/`, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from git import Actor
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from agent.backlog import load_backlog
+from agent.config import RunConfig, Settings
+from agent.context import Notify, RunContext
+from agent.delivery.git import checkout_branch, ensure_clean, open_repo
+from agent.errors import RunNotFound
+from agent.graph import build_graph
+from agent.models.base import ChatModel
+from agent.report.schema import Report
+from sandbox.base import Sandbox, Services
+from sandbox.select import open_sandbox
+
+STATE_DIR = ".backend-agent"
+
+
+@dataclass
+class RunOutcome:
+    """What a finished run produced."""
+
+    run_id: str
+    report_path: Path
+    report: Report
+
+    @property
+    def passed(self) -> bool:
+        return all(item.status == "passed" for item in self.report.items)
+
+
+def new_run(backlog_path: Path, repo: Path, **choices: Any) -> RunConfig:
+    """Check the backlog (nothing is written when it is bad), then prepare repo and run dir."""
+    backlog = load_backlog(backlog_path)
+    run_id = choices.pop("run_id", None) or uuid.uuid4().hex[:12]
+    config = RunConfig(run_id=run_id, backlog=backlog_path, repo=repo.resolve(), **choices)
+    git_repo = open_repo(config.repo, Actor(config.author_name, config.author_email))
+    ensure_clean(git_repo)
+    if config.branch is None:
+        items = backlog.by_priority()
+        config.branch = (f"backend-agent/{items[0].id}" if len(items) == 1
+                         else f"backend-agent/run-{run_id}")
+    checkout_branch(git_repo, config.branch)
+    config.run_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(backlog_path, config.run_dir / "backlog.json")
+    config.backlog = config.run_dir / "backlog.json"
+    (config.run_dir / "config.json").write_text(config.model_dump_json(indent=1))
+    return config
+
+
+def load_run(repo: Path, run_id: str) -> RunConfig:
+    path = repo.resolve() / STATE_DIR / "runs" / run_id / "config.json"
+    if not path.exists():
+        raise RunNotFound(f"no run {run_id!r} in {repo / STATE_DIR / 'runs'}")
+    return RunConfig.model_validate_json(path.read_text())
+
+
+@contextmanager
+def checkpointer(repo: Path) -> Iterator[SqliteSaver]:
+    conn = sqlite3.connect(repo / STATE_DIR / "checkpoints.sqlite", check_same_thread=False)
+    try:
+        yield SqliteSaver(conn)
+    finally:
+        conn.close()
+
+
+def open_run_sandbox(config: RunConfig, settings: Settings) -> Sandbox:
+    services = Services(settings.backend_agent_postgres_url, settings.backend_agent_redis_url)
+    return open_sandbox(config.sandbox, config.repo, cache_dir=settings.backend_agent_cache,
+                        host_services=services, run_id=config.run_id,
+                        docker_url=settings.docker_host)
+
+
+def drive(config: RunConfig, model: ChatModel, sandbox: Sandbox, *, resume: bool,
+          notify: Notify | None = None) -> RunOutcome:
+    """Run (or resume) the graph of `config` to its end."""
+    context = RunContext(config=config, sandbox=sandbox, model=model)
+    if notify is not None:
+        context.notify = notify
+    thread = {"configurable": {"thread_id": config.run_id}}
+    first: dict[str, Any] | None = None if resume else {
+        "run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
+    with checkpointer(config.repo) as saver:
+        graph = build_graph(saver)
+        if resume and not graph.get_state(thread).values:  # type: ignore[arg-type]
+            raise RunNotFound(f"run {config.run_id} has no checkpoint to resume from")
+        final = graph.invoke(first, thread, context=context)  # type: ignore[arg-type]
+    report_path = Path(final["report_path"])
+    return RunOutcome(config.run_id, report_path,
+                      Report.model_validate_json(report_path.read_text()))

@@ -1,0 +1,272 @@
+"""Payload shapes of the GitHub REST API (docs.github.com/rest), built for the fake server.
+
+Each builder returns every field githubkit's response models require (checked by
+`tests/delivery/test_github_server.py`), with the names and nesting of GitHub's own
+examples, so the real client parses them the way it parses github.com.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+JSON = dict[str, Any]
+
+_USER_LINKS = {
+    "followers_url": "followers",
+    "following_url": "following{/other_user}",
+    "gists_url": "gists{/gist_id}",
+    "starred_url": "starred{/owner}{/repo}",
+    "subscriptions_url": "subscriptions",
+    "organizations_url": "orgs",
+    "repos_url": "repos",
+    "events_url": "events{/privacy}",
+    "received_events_url": "received_events",
+}
+_REPO_LINKS = {
+    "archive_url": "{archive_format}{/ref}",
+    "assignees_url": "assignees{/user}",
+    "blobs_url": "git/blobs{/sha}",
+    "branches_url": "branches{/branch}",
+    "collaborators_url": "collaborators{/collaborator}",
+    "comments_url": "comments{/number}",
+    "commits_url": "commits{/sha}",
+    "compare_url": "compare/{base}...{head}",
+    "contents_url": "contents/{+path}",
+    "contributors_url": "contributors",
+    "deployments_url": "deployments",
+    "downloads_url": "downloads",
+    "events_url": "events",
+    "forks_url": "forks",
+    "git_commits_url": "git/commits{/sha}",
+    "git_refs_url": "git/refs{/sha}",
+    "git_tags_url": "git/tags{/sha}",
+    "hooks_url": "hooks",
+    "issue_comment_url": "issues/comments{/number}",
+    "issue_events_url": "issues/events{/number}",
+    "issues_url": "issues{/number}",
+    "keys_url": "keys{/key_id}",
+    "labels_url": "labels{/name}",
+    "languages_url": "languages",
+    "merges_url": "merges",
+    "milestones_url": "milestones{/number}",
+    "notifications_url": "notifications{?since,all,participating}",
+    "pulls_url": "pulls{/number}",
+    "releases_url": "releases{/id}",
+    "stargazers_url": "stargazers",
+    "statuses_url": "statuses/{sha}",
+    "subscribers_url": "subscribers",
+    "subscription_url": "subscription",
+    "tags_url": "tags",
+    "teams_url": "teams",
+    "trees_url": "git/trees{/sha}",
+}
+
+
+def now() -> str:
+    """A timestamp the way GitHub writes them."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def node_id(kind: str, number: int) -> str:
+    """A global node id (base64, like the legacy ones) for GraphQL lookups."""
+    return base64.b64encode(f"{kind}{number}".encode()).decode()
+
+
+def sha_of(text: str) -> str:
+    """A stable 40-hex commit id for a branch the fake knows only by name."""
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def user(api: str, web: str, login: str) -> JSON:
+    """A `simple-user`."""
+    payload: JSON = {
+        "login": login,
+        "id": int(hashlib.sha1(login.encode()).hexdigest()[:6], 16),
+        "node_id": node_id("User", len(login)),
+        "avatar_url": "https://avatars.githubusercontent.com/u/583231?v=4",
+        "gravatar_id": "",
+        "url": f"{api}/users/{login}",
+        "html_url": f"{web}/{login}",
+        "type": "User",
+        "site_admin": False,
+    }
+    payload.update({k: f"{api}/users/{login}/{v}" for k, v in _USER_LINKS.items()})
+    return payload
+
+
+def repository(api: str, web: str, owner: str, name: str) -> JSON:
+    """A `repository` as nested in a pull request's head and base."""
+    full = f"{owner}/{name}"
+    payload: JSON = {
+        "id": 1296269,
+        "node_id": node_id("Repository", 1296269),
+        "name": name,
+        "full_name": full,
+        "owner": user(api, web, owner),
+        "private": False,
+        "html_url": f"{web}/{full}",
+        "description": None,
+        "fork": False,
+        "url": f"{api}/repos/{full}",
+        "clone_url": f"{web}/{full}.git",
+        "git_url": f"git:{web.split(':', 1)[1]}/{full}.git",
+        "ssh_url": f"git@{web.split('//', 1)[1]}:{full}.git",
+        "svn_url": f"{web}/{full}",
+        "mirror_url": None,
+        "homepage": None,
+        "language": "Python",
+        "license": None,
+        "forks": 0,
+        "forks_count": 0,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "watchers": 0,
+        "size": 108,
+        "default_branch": "main",
+        "open_issues_count": 0,
+        "open_issues": 0,
+        "has_pages": False,
+        "disabled": False,
+        "pushed_at": "2026-01-26T19:06:43Z",
+        "created_at": "2025-01-26T19:01:12Z",
+        "updated_at": "2026-01-26T19:14:43Z",
+    }
+    payload.update({k: f"{api}/repos/{full}/{v}" for k, v in _REPO_LINKS.items()})
+    return payload
+
+
+def branch_ref(api: str, web: str, owner: str, name: str, ref: str) -> JSON:
+    """A pull request's `head` or `base`."""
+    return {
+        "label": f"{owner}:{ref}",
+        "ref": ref,
+        "sha": sha_of(ref),
+        "user": user(api, web, owner),
+        "repo": repository(api, web, owner, name),
+    }
+
+
+def label(api: str, full: str, name: str, number: int) -> JSON:
+    """A `label`."""
+    return {
+        "id": 208045946 + number,
+        "node_id": node_id("Label", number),
+        "url": f"{api}/repos/{full}/labels/{name}",
+        "name": name,
+        "description": None,
+        "color": "ededed",
+        "default": False,
+        "archived_at": None,
+        "archived_by": None,
+    }
+
+
+def error(status: int, message: str, **extra: Any) -> JSON:
+    """GitHub's error body."""
+    return {
+        "message": message,
+        "documentation_url": "https://docs.github.com/rest",
+        "status": str(status),
+        **extra,
+    }
+
+
+@dataclass
+class StoredPull:
+    """A pull request's state."""
+
+    number: int
+    owner: str
+    repo: str
+    head: str
+    base: str
+    title: str
+    body: str | None
+    draft: bool
+    author: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    created_at: str = field(default_factory=now)
+    updated_at: str = field(default_factory=now)
+
+    @property
+    def node_id(self) -> str:
+        return node_id("PullRequest", self.number)
+
+
+def render_pull(api: str, web: str, pull: StoredPull, *, full: bool) -> dict[str, Any]:
+    """GitHub's pull request payload for `pull`."""
+    full_name = f"{pull.owner}/{pull.repo}"
+    self_url = f"{api}/repos/{full_name}/pulls/{pull.number}"
+    issue_url = f"{api}/repos/{full_name}/issues/{pull.number}"
+    html = f"{web}/{full_name}/pull/{pull.number}"
+    payload: dict[str, Any] = {
+        "url": self_url,
+        "id": 1000 + pull.number,
+        "node_id": pull.node_id,
+        "html_url": html,
+        "diff_url": f"{html}.diff",
+        "patch_url": f"{html}.patch",
+        "issue_url": issue_url,
+        "commits_url": f"{self_url}/commits",
+        "review_comments_url": f"{self_url}/comments",
+        "review_comment_url": f"{api}/repos/{full_name}/pulls/comments{{/number}}",
+        "comments_url": f"{issue_url}/comments",
+        "statuses_url": f"{api}/repos/{full_name}/statuses/{sha_of(pull.head)}",
+        "number": pull.number,
+        "state": pull.state,
+        "locked": False,
+        "title": pull.title,
+        "user": user(api, web, pull.author),
+        "body": pull.body,
+        "labels": [label(api, full_name, n, i) for i, n in enumerate(pull.labels)],
+        "milestone": None,
+        "active_lock_reason": None,
+        "created_at": pull.created_at,
+        "updated_at": pull.updated_at,
+        "closed_at": None,
+        "merged_at": None,
+        "merge_commit_sha": None,
+        "assignee": None,
+        "assignees": [],
+        "requested_reviewers": [],
+        "requested_teams": [],
+        "head": branch_ref(api, web, pull.owner, pull.repo, pull.head),
+        "base": branch_ref(api, web, pull.owner, pull.repo, pull.base),
+        "_links": {
+            name: {"href": href}
+            for name, href in {
+                "self": self_url,
+                "html": html,
+                "issue": issue_url,
+                "comments": f"{issue_url}/comments",
+                "review_comments": f"{self_url}/comments",
+                "review_comment": f"{api}/repos/{full_name}/pulls/comments{{/number}}",
+                "commits": f"{self_url}/commits",
+                "statuses": f"{api}/repos/{full_name}/statuses/{sha_of(pull.head)}",
+            }.items()
+        },
+        "author_association": "NONE",
+        "auto_merge": None,
+        "draft": pull.draft,
+    }
+    if full:
+        payload.update(
+            merged=False,
+            mergeable=True,
+            rebaseable=True,
+            mergeable_state="clean",
+            merged_by=None,
+            comments=0,
+            review_comments=0,
+            maintainer_can_modify=False,
+            commits=1,
+            additions=10,
+            deletions=0,
+            changed_files=1,
+        )
+    return payload

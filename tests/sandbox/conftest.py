@@ -1,0 +1,51 @@
+"""Fixtures of the sandbox tests: a real Docker engine, the real image, small limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+
+from sandbox.docker import DEFAULT_DOCKER_URL, DockerSandbox, EngineUnavailable, Limits, connect
+from sandbox.image import ensure_image
+
+CACHE_DIR = Path.home() / ".cache" / "backend-agent"
+SMALL = Limits(memory="256m", cpus=1.0, pids=64, tmp_size="256m", watchdog_grace_s=10)
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> docker.DockerClient:
+    try:
+        return connect(DEFAULT_DOCKER_URL)
+    except EngineUnavailable as exc:
+        pytest.fail(f"the docker tests need an engine: {exc}")
+
+
+@pytest.fixture(scope="session")
+def image(docker_client: docker.DockerClient) -> str:
+    return ensure_image(docker_client, CACHE_DIR)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def box(
+    docker_client: docker.DockerClient, image: str, workspace: Path, tmp_path: Path
+) -> Iterator[DockerSandbox]:
+    sandbox = DockerSandbox.open(
+        docker_client,
+        image,
+        workspace,
+        mirror_root=tmp_path / "mirrors",
+        run_id="pytest",
+        limits=SMALL,
+    )
+    yield sandbox
+    sandbox.close()
