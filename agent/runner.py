@@ -24,11 +24,11 @@ from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
 from agent.context import Notify, RunContext
 from agent.delivery.git import checkout_branch, ensure_clean, open_repo
-from agent.errors import RunNotFound
+from agent.errors import RunNotFound, SandboxUnavailable
 from agent.graph import build_graph
 from agent.models.base import ChatModel
 from agent.report.schema import Report
-from sandbox.base import Sandbox, Services
+from sandbox.base import Sandbox, SandboxError, Services
 from sandbox.select import open_sandbox
 
 STATE_DIR = ".backend-agent"
@@ -84,9 +84,12 @@ def checkpointer(repo: Path) -> Iterator[SqliteSaver]:
 
 def open_run_sandbox(config: RunConfig, settings: Settings) -> Sandbox:
     services = Services(settings.backend_agent_postgres_url, settings.backend_agent_redis_url)
-    return open_sandbox(config.sandbox, config.repo, cache_dir=settings.backend_agent_cache,
-                        host_services=services, run_id=config.run_id,
-                        docker_url=settings.docker_host)
+    try:
+        return open_sandbox(config.sandbox, config.repo, cache_dir=settings.backend_agent_cache,
+                            host_services=services, run_id=config.run_id,
+                            docker_url=settings.docker_host)
+    except SandboxError as exc:
+        raise SandboxUnavailable(str(exc)) from None
 
 
 def drive(config: RunConfig, model: ChatModel, sandbox: Sandbox, *, resume: bool,

@@ -4,8 +4,8 @@
 never falls back to running on the host by itself. `local` runs it on the host, unisolated,
 only because the caller asked.
 
-The one module of `sandbox` that knows `agent.errors`: the edge catches
-`SandboxUnavailable`, and this is where "no engine" becomes one.
+"No engine" is an `EngineUnavailable` (a `SandboxError`) whose message says how to start
+one; the edge turns it into the operator error it reports.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from agent.errors import SandboxUnavailable
 from sandbox.base import Sandbox, Services
 from sandbox.docker import (
     DEFAULT_DOCKER_URL,
     DockerSandbox,
-    EngineUnavailable,
     Limits,
     connect,
     reap_orphans,
@@ -47,7 +45,7 @@ def open_sandbox(
     """Open the sandbox of one run on `workspace`; the caller must `close()` it.
 
     - `kind`: `auto` and `docker` both need a Docker engine at `docker_url` (the edge passes
-      DOCKER_HOST here when set) and raise `SandboxUnavailable` saying how to start one;
+      DOCKER_HOST here when set) and raise `EngineUnavailable` saying how to start one;
       `local` runs on the host with the runtime venv and `host_services`, and logs a warning.
     - `cache_dir`: where the wheelhouse, the offline image's Debian root filesystem, the
       local runtime venv and the workspace mirrors live (e.g. `~/.cache/backend-agent`).
@@ -59,10 +57,7 @@ def open_sandbox(
     if kind == "local":
         log.warning("sandbox=local: generated code runs on this machine, UNISOLATED")
         return LocalSandbox(workspace, ensure_runtime(cache_dir), host_services)
-    try:
-        client = connect(docker_url)
-    except EngineUnavailable as exc:
-        raise SandboxUnavailable(str(exc)) from exc
+    client = connect(docker_url)
     reaped = reap_orphans(client)
     if reaped:
         log.info("reaped %d orphaned sandbox container(s): %s", len(reaped), ", ".join(reaped))

@@ -33,6 +33,7 @@ class TestCase:
     scenario: str
     doc: str
     criterion: CriterionTest | None = None
+    broken: tuple[str, Any, str] | None = None  # for `invalid`: field, bad value, why
 
 
 def group_of(op: Operation, spec: ServiceSpec) -> str:
@@ -74,8 +75,10 @@ def test_cases(ops: list[Operation], spec: ServiceSpec) -> list[TestCase]:
             if not criteria:
                 cases.append(TestCase(f"test_{op.handler}_{scenario}", op, scenario, doc))
             for ct in criteria:
+                field = [f for f in op.body if f.name == ct.field]
                 cases.append(TestCase(ct.test_name, op, scenario,
-                                      f"[{ct.item_id} #{ct.index + 1}] {ct.text}", ct))
+                                      f"[{ct.item_id} #{ct.index + 1}] {ct.text}", ct,
+                                      examples.breaking(field) if field else None))
     return cases
 
 
@@ -94,6 +97,12 @@ def factory_values(entity: EntitySpec) -> dict[str, str]:
             out[field.name] = 'f"user{n}@example.com"'
         elif field.name in unique and isinstance(value, str) and not field.enum:
             out[field.name] = f"f{(value + '-{n}')!r}"
+        elif field.type == "date":
+            out[field.name] = f"date.fromisoformat({value!r})"
+        elif field.type == "datetime":
+            out[field.name] = f"datetime.fromisoformat({value!r})"
+        elif field.type == "uuid":
+            out[field.name] = f"uuid.UUID({value!r})"
         else:
             out[field.name] = repr(value)
     return out

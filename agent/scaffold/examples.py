@@ -63,6 +63,10 @@ def invalid(field: FieldSpec) -> tuple[Any, str] | None:
         return "not-a-valid-choice", "not one of the allowed values"
     if field.format == "email":
         return "not-an-email", "not an email address"
+    if field.pattern:
+        for bad in ("not valid!", "", "0"):
+            if re.search(field.pattern, bad) is None:
+                return bad, f"does not match {field.pattern}"
     if field.max_length is not None:
         return "x" * (field.max_length + 1), f"longer than {field.max_length} characters"
     if field.min_length:

@@ -77,13 +77,32 @@ def match(item: BacklogItem, index: int, text: str, ops: list[Operation],
                    reason="needs behaviour beyond the spec's endpoints and schemas")
     candidates = _named(text, [o for o in ops if o.kind != "custom"])
     for scenario, kinds in SCENARIOS.get(status, []):
-        op = next((o for o in candidates if _fits(o, kinds, entities)), None)
-        if op is not None:
+        for op in (o for o in candidates if _fits(o, kinds, entities)):
+            field = _named_field(text, op) if scenario == "invalid" else None
+            if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
+                continue
             return CriterionTest(item_id=item.id, index=index, text=text, scenario=scenario,
-                                 handler=op.handler,
+                                 handler=op.handler, field=field,
                                  test_name=f"test_ac_{_slug(item.id)}_{index + 1}_{scenario}")
     return Gap(item_id=item.id, kind="criterion", text=text,
                reason=f"no endpoint of this item can show a {status} for it")
+
+
+def _named_field(text: str, op: Operation) -> str | None:
+    """The body field a criterion names and the scaffold can break (`isbn`, `email`)."""
+    from agent.scaffold.examples import invalid
+
+    for field in op.body:
+        spoken = field.name.replace("_", " ")
+        if re.search(rf"\b({re.escape(field.name)}|{re.escape(spoken)})\b", text, re.I) \
+                and invalid(field) is not None:
+            return field.name
+    return None
+
+
+def _mentions_any_field(text: str, ops: list[Operation]) -> bool:
+    names = {f.name for o in ops for f in o.body}
+    return any(re.search(rf"\b{re.escape(n.replace('_', ' '))}\b", text, re.I) for n in names)
 
 
 def _slug(text: str) -> str:

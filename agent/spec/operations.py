@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from agent.backlog.schema import ApiRequirement, BacklogItem
-from agent.backlog.schema import RATE_LIMIT
+from agent.backlog.schema import RATE_LIMIT, ApiRequirement, BacklogItem
 from agent.spec.names import entity_name, plural
 from agent.spec.paths import collection_entity, operation_kind, shape
 from agent.spec.schemas import is_list_schema, object_fields

@@ -122,6 +122,7 @@ class CriterionTest(BaseModel):
     scenario: str  # e.g. create_created, read_not_found, auth_missing_token
     handler: str  # the operation's handler the scenario drives
     test_name: str
+    field: str | None = None  # the body field the criterion names (for `invalid`)
 
 
 class ServiceSpec(BaseModel):

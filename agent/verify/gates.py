@@ -16,7 +16,7 @@ from agent.verify import database, parse
 from agent.verify.evidence import CheckResult, Evidence, Failure
 from sandbox.base import CommandResult, Sandbox, Services
 
-OUT_DIR = ".backend-agent/verify"
+OUT_DIR = ".verify"  # inside the workspace the sandbox syncs; git-ignored in the service
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,9 @@ def tests(ctx: GateContext, evidence: Evidence) -> CheckResult:
     evidence.tests = parse.junit(ctx.repo / OUT_DIR / "junit.xml")
     evidence.coverage = parse.coverage(ctx.repo / OUT_DIR / "coverage.json", ctx.repo)
     failures = parse.test_failures(evidence.tests)
+    if not evidence.tests and not failures:
+        failures.append(Failure(check="tests", where="pytest", message="no test ran "
+                                "(no JUnit report came back)", detail=_tail(run)))
     if run.exit_code and not failures:
         reason = "timed out" if run.timed_out else f"pytest exited {run.exit_code}"
         failures.append(Failure(check="tests", where="pytest", message=reason,
@@ -106,7 +109,10 @@ GATES: dict[str, Callable[[GateContext, Evidence], CheckResult]] = {
 
 def run_gates(ctx: GateContext, names: list[str], iteration: int) -> Evidence:
     """Run the named gates in order; each gets its own timing."""
-    (ctx.repo / OUT_DIR).mkdir(parents=True, exist_ok=True)
+    out = ctx.repo / OUT_DIR
+    for stale in ("junit.xml", "coverage.json"):
+        (out / stale).unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     evidence = Evidence(iteration=iteration, sandbox=ctx.sandbox.name)
     for name in names:
         started = time.monotonic()

@@ -13,9 +13,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from agent.errors import SandboxUnavailable
 from sandbox.base import Services
-from sandbox.docker import LABEL, DockerSandbox, reap_orphans
+from sandbox.docker import LABEL, DockerSandbox, EngineUnavailable, reap_orphans
 from sandbox.select import open_sandbox
 from tests.sandbox.conftest import CACHE_DIR, SMALL
 
@@ -99,8 +98,8 @@ def test_sigterm_closes_the_sandbox(
 
 
 def test_auto_without_an_engine_says_how_to_start_one(tmp_path: Path) -> None:
-    """No engine at the given address and no `local` flag: a clear SandboxUnavailable."""
-    with pytest.raises(SandboxUnavailable) as raised:
+    """No engine at the given address and no `local` flag: a clear EngineUnavailable."""
+    with pytest.raises(EngineUnavailable) as raised:
         open_sandbox(
             "auto",
             tmp_path,
