@@ -113,3 +113,5 @@ def _drive(config: runner.RunConfig, chat: object, settings: Settings,
 
 def main() -> None:
     app()
+if __name__ == "__main__":
+    main()

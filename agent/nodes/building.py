@@ -8,13 +8,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import RunContext
-from agent.scaffold.workspace import scaffold_item
+from agent.scaffold.workspace import Formatter, scaffold_item
 from agent.spec.types import ServiceSpec
 from agent.state import RunState, item, put_item
+from sandbox.base import Sandbox
 
 
-def _formatter(runtime: Runtime[RunContext]) -> Any:
-    sandbox = runtime.context.sandbox
+def ruff_formatter(sandbox: Sandbox) -> Formatter:
+    """Tidy freshly written files with the sandbox's ruff (imports, then format)."""
 
     def fmt(files: list[str]) -> None:
         sandbox.run([sandbox.python, "-m", "ruff", "check", "--fix", "--select", "F401,F841,I",
@@ -28,7 +29,8 @@ def scaffold(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Bring the repo to the spec of the items done so far plus this one."""
     record = item(state)
     spec = ServiceSpec.model_validate(state["spec"])
-    result = scaffold_item(runtime.context.config.repo, spec, record.id, _formatter(runtime))
+    result = scaffold_item(runtime.context.config.repo, spec, record.id,
+                           ruff_formatter(runtime.context.sandbox))
     record.scaffold = result
     record.status = "scaffolded"
     runtime.context.record("scaffold", item=record.id,

@@ -1,0 +1,24 @@
+"""The example run with the default sandbox, Docker: verify evidence comes from inside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.report.schema import Report
+from tests.e2e.helpers import cli, run_dir, trajectory
+
+pytestmark = [pytest.mark.slow, pytest.mark.docker]
+
+
+def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
+    """`run` without --sandbox picks Docker; every gate passes in the container."""
+    repo = tmp_path / "svc"
+    done = cli("run", "examples/taskboard.json", "--repo", str(repo))
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
+    assert report.run.sandbox == "docker"
+    assert report.test_results.integration_tests_passed == 31
+    assert all(item.status == "passed" for item in report.items)
+    assert all(e.get("passed") for e in trajectory(repo) if e["node"] == "verify")

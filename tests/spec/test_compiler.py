@@ -1,0 +1,111 @@
+"""The spec compiler: what it reads from a backlog, and what it reports it cannot build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.backlog import load_backlog
+from agent.spec.compiler import compile_backlog
+from agent.spec.paths import operation_kind, shape
+from agent.spec.relations import parse_index, parse_relationship
+from agent.spec.schemas import object_fields
+from agent.spec.types import ServiceSpec
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+@pytest.fixture(scope="module")
+def taskboard() -> ServiceSpec:
+    return compile_backlog(load_backlog(EXAMPLES / "taskboard.json"))
+
+
+def test_entities_keys_and_indexes(taskboard: ServiceSpec) -> None:
+    """Entities from names and objects; foreign keys from relationships and nested paths."""
+    project, task = taskboard.entity("Project"), taskboard.entity("Task")
+    assert project is not None and task is not None
+    assert [(k.column, k.ref_table) for k in project.foreign_keys] == [("owner_id", "users")]
+    assert [(k.column, k.ref_table) for k in task.foreign_keys] == [("project_id", "projects")]
+    assert {i.name for i in project.indexes} >= {"uq_projects_owner_id_name"}
+    assert {i.name for i in task.indexes} >= {"ix_tasks_project_id_status"}
+    user = taskboard.entity("User")
+    assert user is not None and user.is_user and user.field("email").unique  # type: ignore[union-attr]
+
+
+def test_ownership_runs_through_parents(taskboard: ServiceSpec) -> None:
+    """Projects belong to the caller directly; tasks through their project."""
+    task = taskboard.entity("Task")
+    assert task is not None
+    assert [(k.table, k.column) for k in task.owner_chain] == [("tasks", "project_id"),
+                                                               ("projects", "owner_id")]
+
+
+def test_operations_as_written(taskboard: ServiceSpec) -> None:
+    """Every endpoint keeps its method and path, with the kind the scaffold builds."""
+    kinds = {(o.method, o.path): o.kind for o in taskboard.operations}
+    assert kinds[("POST", "/api/v1/auth/register")] == "register"
+    assert kinds[("POST", "/api/v1/auth/login")] == "login"
+    assert kinds[("GET", "/api/v1/projects/{project_id}/tasks")] == "list"
+    assert kinds[("PATCH", "/api/v1/tasks/{task_id}")] == "update"
+    login = next(o for o in taskboard.operations if o.kind == "login")
+    assert login.rate_limit is not None and (login.rate_limit.count, login.rate_limit.seconds) == (5, 60)
+
+
+def test_free_text_is_reported_not_dropped(taskboard: ServiceSpec) -> None:
+    """Every rule, validation and calculation is a gap for a model, never silently lost."""
+    texts = {g.text for g in taskboard.gaps}
+    assert "A user may own at most 50 active projects" in texts
+    assert "A project's progress is the share of its tasks that are done" in texts
+    assert "A task marked done cannot be moved back to todo" in texts
+
+
+def test_criteria_map_to_scenarios(taskboard: ServiceSpec) -> None:
+    """Criteria that name an HTTP outcome get a test; the field a 422 names is the one broken."""
+    tests = {t.test_name: t for t in taskboard.criteria_tests}
+    assert tests["test_ac_auth_1_2_conflict"].handler == "register_user"
+    assert tests["test_ac_auth_1_5_rate_limited"].handler == "login_user"
+    assert tests["test_ac_task_1_2_invalid"].field == "title"
+
+
+def test_extending_keeps_what_was_built(taskboard: ServiceSpec) -> None:
+    """A second backlog adds to the spec an earlier one built; nothing of it is lost."""
+    extra = load_backlog(Path(__file__).parents[1] / "data" / "comments.json")
+    both = compile_backlog(extra, base=taskboard)
+    assert {o.path for o in taskboard.operations} <= {o.path for o in both.operations}
+    comment = both.entity("Comment")
+    assert comment is not None and comment.item_id == "COMM-1"
+    assert [k.ref_table for k in comment.foreign_keys] == ["tasks"]
+    project = both.entity("Project")
+    assert project is not None and project.field("color") is not None
+
+
+@pytest.mark.parametrize(("method", "path", "kind"), [
+    ("POST", "/v1/orders/{order_id}/cancel", "custom"),
+    ("GET", "/api/users/me", "me"),
+    ("PUT", "/books/{book_id}", "replace"),
+    ("DELETE", "/books", "custom"),
+])
+def test_path_kinds(method: str, path: str, kind: str) -> None:
+    """Paths are read by shape: collections, items, nested collections, auth words, actions."""
+    assert operation_kind(method, shape(path)) == kind
+
+
+def test_schema_spellings() -> None:
+    """JSON Schema and the shorthand give the same constraints."""
+    short = object_fields({"title": "string(1-200)", "status": "enum[open|done]", "n": "integer?"})
+    assert (short[0].min_length, short[0].max_length, short[0].required) == (1, 200, True)
+    assert short[1].enum == ["open", "done"] and not short[2].required
+    full = object_fields({"type": "object", "required": ["title"],
+                          "properties": {"title": {"type": "string", "maxLength": 5}}})
+    assert full[0].required and full[0].max_length == 5
+
+
+def test_relationship_and_index_prose() -> None:
+    """Common ways of writing relationships and indexes are read; the rest is None (a gap)."""
+    assert parse_relationship("User has many Projects") is not None
+    assert parse_relationship("Project 1:N Task").child == "Task"  # type: ignore[union-attr]
+    assert parse_relationship("Tag many-to-many Post") is None
+    index = parse_index("unique index on projects(owner_id, name)")
+    assert index is not None and index.unique and index.columns == ("owner_id", "name")
+    assert parse_index("make it fast") is None
