@@ -28,8 +28,9 @@ class Settings(BaseSettings):
     openai_base_url: str | None = None
     github_token: SecretStr | None = None
     docker_host: str = Field("unix:///var/run/docker.sock", alias="DOCKER_HOST")
-    backend_agent_cache: Path = Field(Path.home() / ".cache" / "backend-agent",
-                                      alias="BACKEND_AGENT_CACHE")
+    backend_agent_cache: Path = Field(
+        Path.home() / ".cache" / "backend-agent", alias="BACKEND_AGENT_CACHE"
+    )
     # Where the local sandbox finds PostgreSQL and Redis (the Docker sandbox runs its own).
     backend_agent_postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     backend_agent_redis_url: str = "redis://127.0.0.1:6379/0"

@@ -1,13 +1,13 @@
 """Errors an operator must fix. What a model can fix never raises: it becomes its next message.
 
-    BackendAgentError            caught only at the edge (CLI, worker, eval runner)
-    ├── BacklogError             the backlog file is unreadable or does not fit the schema (exit 2)
-    ├── ConfigError              a setting is missing or wrong (a key, a flag, a path)
-    ├── ModelError               a provider gave up after its retries; the run stays resumable
-    │   └── BudgetExceeded       the next call would cross a token or cost budget
-    ├── SandboxUnavailable       no engine / no runtime to run generated code in
-    ├── DeliveryError            git or the forge refused (moved branch, bad token)
-    └── RunNotFound              `resume RUN_ID` names no checkpointed run
+BackendAgentError            caught only at the edge (CLI, worker, eval runner)
+├── BacklogError             the backlog file is unreadable or does not fit the schema (exit 2)
+├── ConfigError              a setting is missing or wrong (a key, a flag, a path)
+├── ModelError               a provider gave up after its retries; the run stays resumable
+│   └── BudgetExceeded       the next call would cross a token or cost budget
+├── SandboxUnavailable       no engine / no runtime to run generated code in
+├── DeliveryError            git or the forge refused (moved branch, bad token)
+└── RunNotFound              `resume RUN_ID` names no checkpointed run
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The state machine, on one screen.
 
-    load_backlog -> plan -> next_item -> scaffold -> implement -> verify -> deliver -> next_item
-                                |                                  |   ^
-                                v                                  v   |
-                              report                              repair
+load_backlog -> plan -> next_item -> scaffold -> implement -> verify -> deliver -> next_item
+                            |                                  |   ^
+                            v                                  v   |
+                          report                              repair
 """
 
 from __future__ import annotations
@@ -24,14 +24,23 @@ from agent.nodes.reporting import report
 from agent.state import RunState
 
 
-def build_graph(checkpointer: BaseCheckpointSaver[Any] | None = None
-                ) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
+def build_graph(
+    checkpointer: BaseCheckpointSaver[Any] | None = None,
+) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
     """The run's graph; every node's update is checkpointed under the run's thread."""
     graph = StateGraph(RunState, context_schema=RunContext)
-    for name, node in [("load_backlog", load_backlog), ("plan", plan), ("next_item", next_item),
-                       ("scaffold", scaffold), ("implement", implement), ("verify", verify),
-                       ("repair", repair), ("deliver", deliver), ("report", report)]:
-        graph.add_node(name, node)  # type: ignore[call-overload]
+    for name, node in [
+        ("load_backlog", load_backlog),
+        ("plan", plan),
+        ("next_item", next_item),
+        ("scaffold", scaffold),
+        ("implement", implement),
+        ("verify", verify),
+        ("repair", repair),
+        ("deliver", deliver),
+        ("report", report),
+    ]:
+        graph.add_node(name, node)
     graph.add_edge(START, "load_backlog")
     graph.add_edge("load_backlog", "plan")
     graph.add_edge("plan", "next_item")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from git import Actor
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.backlog import load_backlog
@@ -28,6 +29,7 @@ from agent.errors import RunNotFound, SandboxUnavailable
 from agent.graph import build_graph
 from agent.models.base import ChatModel
 from agent.report.schema import Report
+from agent.state import RunState
 from sandbox.base import Sandbox, SandboxError, Services
 from sandbox.select import open_sandbox
 
@@ -56,8 +58,9 @@ def new_run(backlog_path: Path, repo: Path, **choices: Any) -> RunConfig:
     ensure_clean(git_repo)
     if config.branch is None:
         items = backlog.by_priority()
-        config.branch = (f"backend-agent/{items[0].id}" if len(items) == 1
-                         else f"backend-agent/run-{run_id}")
+        config.branch = (
+            f"backend-agent/{items[0].id}" if len(items) == 1 else f"backend-agent/run-{run_id}"
+        )
     checkout_branch(git_repo, config.branch)
     config.run_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(backlog_path, config.run_dir / "backlog.json")
@@ -85,27 +88,40 @@ def checkpointer(repo: Path) -> Iterator[SqliteSaver]:
 def open_run_sandbox(config: RunConfig, settings: Settings) -> Sandbox:
     services = Services(settings.backend_agent_postgres_url, settings.backend_agent_redis_url)
     try:
-        return open_sandbox(config.sandbox, config.repo, cache_dir=settings.backend_agent_cache,
-                            host_services=services, run_id=config.run_id,
-                            docker_url=settings.docker_host)
+        return open_sandbox(
+            config.sandbox,
+            config.repo,
+            cache_dir=settings.backend_agent_cache,
+            host_services=services,
+            run_id=config.run_id,
+            docker_url=settings.docker_host,
+        )
     except SandboxError as exc:
         raise SandboxUnavailable(str(exc)) from None
 
 
-def drive(config: RunConfig, model: ChatModel, sandbox: Sandbox, *, resume: bool,
-          notify: Notify | None = None) -> RunOutcome:
+def drive(
+    config: RunConfig,
+    model: ChatModel,
+    sandbox: Sandbox,
+    *,
+    resume: bool,
+    notify: Notify | None = None,
+) -> RunOutcome:
     """Run (or resume) the graph of `config` to its end."""
     context = RunContext(config=config, sandbox=sandbox, model=model)
     if notify is not None:
         context.notify = notify
-    thread = {"configurable": {"thread_id": config.run_id}}
-    first: dict[str, Any] | None = None if resume else {
-        "run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
+    thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
+    first: RunState | None = (
+        None if resume else {"run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
+    )
     with checkpointer(config.repo) as saver:
         graph = build_graph(saver)
-        if resume and not graph.get_state(thread).values:  # type: ignore[arg-type]
+        if resume and not graph.get_state(thread).values:
             raise RunNotFound(f"run {config.run_id} has no checkpoint to resume from")
-        final = graph.invoke(first, thread, context=context)  # type: ignore[arg-type]
+        final = graph.invoke(first, thread, context=context)
     report_path = Path(final["report_path"])
-    return RunOutcome(config.run_id, report_path,
-                      Report.model_validate_json(report_path.read_text()))
+    return RunOutcome(
+        config.run_id, report_path, Report.model_validate_json(report_path.read_text())
+    )

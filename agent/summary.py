@@ -17,14 +17,20 @@ def print_summary(console: Console, outcome: RunOutcome) -> None:
     for item in report.items:
         gates = ", ".join(f"{g.name}:{'ok' if g.passed else 'FAIL'}" for g in item.gates)
         met = sum(c.met for c in item.acceptance_criteria)
-        table.add_row(item.id, item.status, gates, f"{met}/{len(item.acceptance_criteria)}",
-                      str(len(item.not_implemented)))
+        table.add_row(
+            item.id,
+            item.status,
+            gates,
+            f"{met}/{len(item.acceptance_criteria)}",
+            str(len(item.not_implemented)),
+        )
     console.print(table)
     tr = report.test_results
-    console.print(f"coverage {tr.unit_test_coverage}%, tests passed "
-                  f"{tr.integration_tests_passed}", highlight=False)
+    console.print(
+        f"coverage {tr.unit_test_coverage}%, tests passed {tr.integration_tests_passed}",
+        highlight=False,
+    )
     for item in report.items:
         for gap in item.not_implemented:
-            console.print(f"  not implemented [{item.id}] ({gap.kind}) {gap.text}",
-                          highlight=False)
+            console.print(f"  not implemented [{item.id}] ({gap.kind}) {gap.text}", highlight=False)
     console.print(f"report: {outcome.report_path}", highlight=False)

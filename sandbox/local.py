@@ -61,8 +61,13 @@ class LocalSandbox:
             raise SandboxError(f"cwd {cwd!r} leaves the workspace")
         started = time.monotonic()
         proc = subprocess.Popen(
-            list(argv), cwd=workdir, env=self._env(env), text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+            list(argv),
+            cwd=workdir,
+            env=self._env(env),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         timed_out = False
         try:
@@ -74,9 +79,13 @@ class LocalSandbox:
         out, cut_out = _cap(out)
         err, cut_err = _cap(err)
         return CommandResult(
-            argv=tuple(argv), exit_code=proc.returncode if not timed_out else 124,
-            stdout=out, stderr=err, duration_s=time.monotonic() - started,
-            timed_out=timed_out, truncated=cut_out or cut_err,
+            argv=tuple(argv),
+            exit_code=proc.returncode if not timed_out else 124,
+            stdout=out,
+            stderr=err,
+            duration_s=time.monotonic() - started,
+            timed_out=timed_out,
+            truncated=cut_out or cut_err,
         )
 
     def close(self) -> None:

@@ -35,7 +35,8 @@ def ensure_runtime(cache_dir: Path) -> Path:
     for argv in steps:
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise SandboxError(f"building the service runtime failed: {' '.join(argv)}\n"
-                               f"{done.stderr[-2000:]}")
+            raise SandboxError(
+                f"building the service runtime failed: {' '.join(argv)}\n{done.stderr[-2000:]}"
+            )
     marker.write_text(requirements_hash())
     return python

@@ -12,8 +12,9 @@ from sandbox.local import LocalSandbox
 from sandbox.runtime import ensure_runtime
 
 CACHE = Path.home() / ".cache" / "backend-agent"
-HOST_SERVICES = Services("postgresql://postgres@127.0.0.1:5432/postgres",
-                         "redis://127.0.0.1:6379/0")
+HOST_SERVICES = Services(
+    "postgresql://postgres@127.0.0.1:5432/postgres", "redis://127.0.0.1:6379/0"
+)
 REPO_ROOT = Path(__file__).parents[1]
 
 

@@ -32,8 +32,10 @@ def _message(error: dict[str, object]) -> str:
     if kind == "extra_forbidden":
         return "unknown field"
     if kind in {"less_than_equal", "greater_than_equal"} and isinstance(ctx, dict):
-        return f"must be {'at most' if kind == 'less_than_equal' else 'at least'} " \
-               f"{ctx.get('le', ctx.get('ge'))}"
+        return (
+            f"must be {'at most' if kind == 'less_than_equal' else 'at least'} "
+            f"{ctx.get('le', ctx.get('ge'))}"
+        )
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
@@ -45,8 +47,10 @@ def _schema_problems(err: ValidationError) -> list[str]:
     """One line per error; of a `str | object` union, only the object branch's errors."""
     errors = err.errors()
     object_branches = {
-        tuple(e["loc"][: i]) for e in errors
-        for i, part in enumerate(e["loc"]) if part in UNION_TAGS - STRING_TAGS
+        tuple(e["loc"][:i])
+        for e in errors
+        for i, part in enumerate(e["loc"])
+        if part in UNION_TAGS - STRING_TAGS
     }
     problems = []
     for error in errors:
@@ -65,8 +69,10 @@ def _semantic_problems(backlog: Backlog) -> list[str]:
     seen_routes: dict[str, str] = {}
     for i, item in enumerate(backlog.backlog_items):
         if item.id in seen_ids:
-            problems.append(f"backlog_items[{i}].id: duplicate id {item.id!r} "
-                            f"(also backlog_items[{seen_ids[item.id]}].id)")
+            problems.append(
+                f"backlog_items[{i}].id: duplicate id {item.id!r} "
+                f"(also backlog_items[{seen_ids[item.id]}].id)"
+            )
         seen_ids.setdefault(item.id, i)
         for j, req in enumerate(item.api_requirements):
             where = f"backlog_items[{i}].api_requirements[{j}]"
@@ -85,8 +91,9 @@ def parse_backlog(text: str) -> Backlog:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BacklogError([f"$: not valid JSON: {exc.msg} (line {exc.lineno}, "
-                            f"column {exc.colno})"]) from None
+        raise BacklogError(
+            [f"$: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+        ) from None
     try:
         backlog = Backlog.model_validate(raw)
     except ValidationError as exc:

@@ -30,11 +30,16 @@ def open_repo(path: Path, author: Actor) -> Repo:
 
 def ensure_clean(repo: Repo) -> None:
     """Refuse to start on uncommitted work that is not ours (it would land in our commits)."""
-    dirty = [line for line in repo.git.status("--porcelain").splitlines()
-             if ".backend-agent/" not in line]
+    dirty = [
+        line
+        for line in repo.git.status("--porcelain").splitlines()
+        if ".backend-agent/" not in line
+    ]
     if dirty:
-        raise DeliveryError("the repo has uncommitted changes; commit or stash them first:\n"
-                            + "\n".join(dirty[:10]))
+        raise DeliveryError(
+            "the repo has uncommitted changes; commit or stash them first:\n"
+            + "\n".join(dirty[:10])
+        )
 
 
 def checkout_branch(repo: Repo, name: str) -> None:

@@ -18,8 +18,20 @@ def ruff_formatter(sandbox: Sandbox) -> Formatter:
     """Tidy freshly written files with the sandbox's ruff (imports, then format)."""
 
     def fmt(files: list[str]) -> None:
-        sandbox.run([sandbox.python, "-m", "ruff", "check", "--fix", "--select", "F401,F841,I",
-                     "--quiet", *files], timeout=120)
+        sandbox.run(
+            [
+                sandbox.python,
+                "-m",
+                "ruff",
+                "check",
+                "--fix",
+                "--select",
+                "F401,F841,I",
+                "--quiet",
+                *files,
+            ],
+            timeout=120,
+        )
         sandbox.run([sandbox.python, "-m", "ruff", "format", "--quiet", *files], timeout=120)
 
     return fmt
@@ -29,14 +41,18 @@ def scaffold(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Bring the repo to the spec of the items done so far plus this one."""
     record = item(state)
     spec = ServiceSpec.model_validate(state["spec"])
-    result = scaffold_item(runtime.context.config.repo, spec, record.id,
-                           ruff_formatter(runtime.context.sandbox))
+    result = scaffold_item(
+        runtime.context.config.repo, spec, record.id, ruff_formatter(runtime.context.sandbox)
+    )
     record.scaffold = result
     record.status = "scaffolded"
-    runtime.context.record("scaffold", item=record.id,
-                           message=f"{len(result.written)} file(s) written, "
-                           f"{len(result.kept_hand_edits)} hand edit(s) kept",
-                           migration=result.migration.revision if result.migration else None)
+    runtime.context.record(
+        "scaffold",
+        item=record.id,
+        message=f"{len(result.written)} file(s) written, "
+        f"{len(result.kept_hand_edits)} hand edit(s) kept",
+        migration=result.migration.revision if result.migration else None,
+    )
     return put_item(state, record)
 
 
@@ -46,6 +62,10 @@ def implement(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     spec = ServiceSpec.model_validate(state["spec"])
     record.not_implemented = [g for g in spec.gaps if g.item_id == record.id]
     record.status = "implemented"
-    runtime.context.record("implement", item=record.id, model=runtime.context.model.name,
-                           message=f"{len(record.not_implemented)} gap(s) left for a model")
+    runtime.context.record(
+        "implement",
+        item=record.id,
+        model=runtime.context.model.name,
+        message=f"{len(record.not_implemented)} gap(s) left for a model",
+    )
     return put_item(state, record)

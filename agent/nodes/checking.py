@@ -17,16 +17,22 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     iteration = len(record.evidence) + 1
     services = ctx.sandbox.start_services()
     prefix = f"ba_{state['run_id'][:8]}_{record.id}_{iteration}".lower().replace("-", "_")
-    gate_ctx = GateContext(sandbox=ctx.sandbox, services=services, repo=ctx.config.repo,
-                           db_prefix=prefix.replace(".", "_"),
-                           timeout_s=ctx.config.command_timeout_s)
+    gate_ctx = GateContext(
+        sandbox=ctx.sandbox,
+        services=services,
+        repo=ctx.config.repo,
+        db_prefix=prefix.replace(".", "_"),
+        timeout_s=ctx.config.command_timeout_s,
+    )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
     record.evidence.append(evidence)
     record.status = "verified"
-    summary = ", ".join(f"{c.name} {'ok' if c.passed else 'FAILED'} ({c.summary})"
-                        for c in evidence.checks)
-    ctx.record("verify", item=record.id, iteration=iteration, passed=evidence.passed,
-               message=summary)
+    summary = ", ".join(
+        f"{c.name} {'ok' if c.passed else 'FAILED'} ({c.summary})" for c in evidence.checks
+    )
+    ctx.record(
+        "verify", item=record.id, iteration=iteration, passed=evidence.passed, message=summary
+    )
     return put_item(state, record)
 
 

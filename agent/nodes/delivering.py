@@ -18,8 +18,9 @@ def commit_message(record: ItemRecord, run_id: str) -> str:
     if record.evidence:
         last = record.evidence[-1]
         for check in last.checks:
-            lines.append(f"- {check.name}: {'passed' if check.passed else 'FAILED'} "
-                         f"({check.summary})")
+            lines.append(
+                f"- {check.name}: {'passed' if check.passed else 'FAILED'} ({check.summary})"
+            )
     if record.not_implemented:
         lines += ["", "Not implemented:"]
         lines += [f"- ({g.kind}) {g.text}" for g in record.not_implemented]
@@ -36,8 +37,12 @@ def deliver(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     checkout_branch(repo, branch)
     record.commit = commit_all(repo, commit_message(record, state["run_id"]), author)
     record.status = "delivered"
-    runtime.context.record("deliver", item=record.id, commit=record.commit,
-                           message=f"committed {record.commit[:10]} on {branch}")
+    runtime.context.record(
+        "deliver",
+        item=record.id,
+        commit=record.commit,
+        message=f"committed {record.commit[:10]} on {branch}",
+    )
     return {**put_item(state, record), "branch": branch}
 
 

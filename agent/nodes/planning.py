@@ -18,9 +18,12 @@ def load_backlog(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any
     """Check the run's copy of the backlog and fix the order items run in."""
     backlog = read_backlog(runtime.context.config.backlog)
     order = [item.id for item in backlog.by_priority()]
-    items = {i.id: ItemRecord(id=i.id, priority=i.priority,
-                              criteria=i.acceptance_criteria).model_dump(mode="json")
-             for i in backlog.backlog_items}
+    items = {
+        i.id: ItemRecord(id=i.id, priority=i.priority, criteria=i.acceptance_criteria).model_dump(
+            mode="json"
+        )
+        for i in backlog.backlog_items
+    }
     runtime.context.record("load_backlog", message=f"{len(order)} item(s): {', '.join(order)}")
     return {"order": order, "items": items, "current": None}
 
@@ -33,15 +36,26 @@ def plan(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     spec = compile_backlog(backlog, base=base)
     plan_doc = {
         "order": state["order"],
-        "endpoints": [{"item": o.item_id, "method": o.method, "path": o.path, "kind": o.kind,
-                       "handler": o.handler} for o in spec.operations],
+        "endpoints": [
+            {
+                "item": o.item_id,
+                "method": o.method,
+                "path": o.path,
+                "kind": o.kind,
+                "handler": o.handler,
+            }
+            for o in spec.operations
+        ],
         "entities": [e.name for e in spec.entities],
         "criteria_tests": [t.model_dump() for t in spec.criteria_tests],
         "gaps": [g.model_dump() for g in spec.gaps],
     }
     (config.run_dir / "plan.json").write_text(json.dumps(plan_doc, indent=1))
-    runtime.context.record("plan", message=f"{len(spec.operations)} endpoint(s), "
-                           f"{len(spec.entities)} entit(ies), {len(spec.gaps)} gap(s)")
+    runtime.context.record(
+        "plan",
+        message=f"{len(spec.operations)} endpoint(s), "
+        f"{len(spec.entities)} entit(ies), {len(spec.gaps)} gap(s)",
+    )
     return {"spec": spec.model_dump(mode="json")}
 
 

@@ -17,6 +17,7 @@ def repair(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     if runtime.context.model.offline:
         raise ModelError("repair needs a model; the offline model cannot repair")
     record.repairs += 1
-    runtime.context.record("repair", item=record.id, iteration=record.repairs,
-                           message="repair round")
+    runtime.context.record(
+        "repair", item=record.id, iteration=record.repairs, message="repair round"
+    )
     return put_item(state, record)

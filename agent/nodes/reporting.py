@@ -19,9 +19,14 @@ def report(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     ctx = runtime.context
     records = [ItemRecord.model_validate(state["items"][i]) for i in state["order"]]
     built = build_report(
-        records=records, spec=ServiceSpec.model_validate(state["spec"]),
-        migrations=Manifest.load(ctx.config.repo).migrations, config=ctx.config,
-        sandbox=ctx.sandbox.name, started_at=state["started_at"], branch=ctx.config.branch)
+        records=records,
+        spec=ServiceSpec.model_validate(state["spec"]),
+        migrations=Manifest.load(ctx.config.repo).migrations,
+        config=ctx.config,
+        sandbox=ctx.sandbox.name,
+        started_at=state["started_at"],
+        branch=ctx.config.branch,
+    )
     path = ctx.config.run_dir / "report.json"
     path.write_text(built.model_dump_json(indent=2))
     (ctx.config.run_dir / "report.md").write_text(render_markdown(built))

@@ -24,17 +24,27 @@ from agent.verify.evidence import Evidence
 NOT_RUN = "not measured: no gate of this run {what} (gates run: {gates})"
 
 
-def _criteria(record: ItemRecord, spec: ServiceSpec, backlog_texts: list[str]) -> list[CriterionRow]:
+def _criteria(
+    record: ItemRecord, spec: ServiceSpec, backlog_texts: list[str]
+) -> list[CriterionRow]:
     outcomes = {t.name: t.outcome for t in (record.evidence[-1].tests if record.evidence else [])}
     rows = []
     for index, text in enumerate(backlog_texts):
-        tests = [t.test_name for t in spec.criteria_tests
-                 if t.item_id == record.id and t.index == index]
-        gap = next((g for g in spec.gaps if g.item_id == record.id and g.kind == "criterion"
-                    and g.text == text), None)
+        tests = [
+            t.test_name for t in spec.criteria_tests if t.item_id == record.id and t.index == index
+        ]
+        gap = next(
+            (
+                g
+                for g in spec.gaps
+                if g.item_id == record.id and g.kind == "criterion" and g.text == text
+            ),
+            None,
+        )
         met = bool(tests) and all(outcomes.get(t) == "passed" for t in tests)
-        reason = "" if met else (gap.reason if gap else
-                                 "its test did not pass" if tests else "no test")
+        reason = (
+            "" if met else (gap.reason if gap else "its test did not pass" if tests else "no test")
+        )
         rows.append(CriterionRow(index=index + 1, text=text, tests=tests, met=met, reason=reason))
     return rows
 
@@ -42,19 +52,33 @@ def _criteria(record: ItemRecord, spec: ServiceSpec, backlog_texts: list[str]) -
 def _gates(evidence: Evidence | None) -> list[GateRow]:
     if evidence is None:
         return []
-    return [GateRow(name=c.name, passed=c.passed, summary=c.summary, duration_s=c.duration_s,
-                    failures=[f"{f.where}: {f.message}" for f in c.failures[:20]])
-            for c in evidence.checks]
+    return [
+        GateRow(
+            name=c.name,
+            passed=c.passed,
+            summary=c.summary,
+            duration_s=c.duration_s,
+            failures=[f"{f.where}: {f.message}" for f in c.failures[:20]],
+        )
+        for c in evidence.checks
+    ]
 
 
 def _item(record: ItemRecord, spec: ServiceSpec) -> ItemReport:
     last = record.evidence[-1] if record.evidence else None
     return ItemReport(
-        id=record.id, priority=record.priority, status="passed" if record.passed else "failed",
-        repair_iterations=record.repairs, commit=record.commit, gates=_gates(last),
+        id=record.id,
+        priority=record.priority,
+        status="passed" if record.passed else "failed",
+        repair_iterations=record.repairs,
+        commit=record.commit,
+        gates=_gates(last),
         acceptance_criteria=_criteria(record, spec, record.criteria),
-        not_implemented=[NotImplemented(kind=g.kind, text=g.text, reason=g.reason)
-                         for g in record.not_implemented if g.kind != "criterion"],
+        not_implemented=[
+            NotImplemented(kind=g.kind, text=g.text, reason=g.reason)
+            for g in record.not_implemented
+            if g.kind != "criterion"
+        ],
         kept_hand_edits=record.scaffold.kept_hand_edits if record.scaffold else [],
     )
 
@@ -62,27 +86,52 @@ def _item(record: ItemRecord, spec: ServiceSpec) -> ItemReport:
 def _endpoints(record: ItemRecord, spec: ServiceSpec) -> ImplementedEndpoints:
     last = record.evidence[-1] if record.evidence else None
     handlers = last.coverage.handlers if last and last.coverage else {}
-    return ImplementedEndpoints(backlog_id=record.id, endpoints=[
-        EndpointReport(method=o.method, path=o.path, test_coverage=handlers.get(o.handler))
-        for o in spec.operations if o.item_id == record.id])
+    return ImplementedEndpoints(
+        backlog_id=record.id,
+        endpoints=[
+            EndpointReport(method=o.method, path=o.path, test_coverage=handlers.get(o.handler))
+            for o in spec.operations
+            if o.item_id == record.id
+        ],
+    )
 
 
-def build_report(*, records: list[ItemRecord], spec: ServiceSpec,
-                 migrations: list[MigrationRecord], config: RunConfig, sandbox: str,
-                 started_at: str, branch: str | None) -> Report:
+def build_report(
+    *,
+    records: list[ItemRecord],
+    spec: ServiceSpec,
+    migrations: list[MigrationRecord],
+    config: RunConfig,
+    sandbox: str,
+    started_at: str,
+    branch: str | None,
+) -> Report:
     """The report of a run, from its item records and the repo's migrations."""
     gates = ", ".join(config.gates)
     final = next((r.evidence[-1] for r in reversed(records) if r.evidence), None)
     tests = final.check("tests") if final else None
-    report = Report(run=RunInfo(run_id=config.run_id, model=config.model, sandbox=sandbox,
-                                branch=branch, started_at=started_at,
-                                finished_at=datetime.now(UTC).isoformat(), gates=list(config.gates)))
+    report = Report(
+        run=RunInfo(
+            run_id=config.run_id,
+            model=config.model,
+            sandbox=sandbox,
+            branch=branch,
+            started_at=started_at,
+            finished_at=datetime.now(UTC).isoformat(),
+            gates=list(config.gates),
+        )
+    )
     run_items = {r.id for r in records}
     report.implemented_endpoints = [_endpoints(r, spec) for r in records]
     report.database_changes = [
-        DatabaseChange(migration_id=m.revision, tables_affected=m.tables_affected,
-                       indexes_created=m.indexes_created)
-        for m in migrations if m.item_id in run_items]
+        DatabaseChange(
+            migration_id=m.revision,
+            tables_affected=m.tables_affected,
+            indexes_created=m.indexes_created,
+        )
+        for m in migrations
+        if m.item_id in run_items
+    ]
     if final and final.coverage:
         report.test_results.unit_test_coverage = final.coverage.percent
     if tests:
@@ -90,19 +139,23 @@ def build_report(*, records: list[ItemRecord], spec: ServiceSpec,
     report.items = [_item(r, spec) for r in records]
     report.not_measured = {
         "deployment": NOT_RUN.format(what="deployed or started the service", gates=gates),
-        "implemented_endpoints[].endpoints[].response_time_p95":
-            NOT_RUN.format(what="ran a load test", gates=gates),
-        "implemented_endpoints[].endpoints[].documentation_link":
-            NOT_RUN.format(what="served the OpenAPI docs", gates=gates),
-        "database_changes[].performance_impact":
-            NOT_RUN.format(what="measured query plans or timings", gates=gates),
+        "implemented_endpoints[].endpoints[].response_time_p95": NOT_RUN.format(
+            what="ran a load test", gates=gates
+        ),
+        "implemented_endpoints[].endpoints[].documentation_link": NOT_RUN.format(
+            what="served the OpenAPI docs", gates=gates
+        ),
+        "database_changes[].performance_impact": NOT_RUN.format(
+            what="measured query plans or timings", gates=gates
+        ),
         "test_results.load_test_results": NOT_RUN.format(what="ran a load test", gates=gates),
-        "test_results.security_scan_status":
-            NOT_RUN.format(what="scanned or probed for vulnerabilities", gates=gates),
+        "test_results.security_scan_status": NOT_RUN.format(
+            what="scanned or probed for vulnerabilities", gates=gates
+        ),
         "monitoring.logs_aggregation_url": "the service logs JSON to stdout; no aggregation "
-                                           "is configured",
+        "is configured",
         "monitoring.metrics_dashboard_url": "the service exposes /metrics (Prometheus); no "
-                                            "dashboard is configured",
+        "dashboard is configured",
     }
     if final is None or final.coverage is None:
         report.not_measured["test_results.unit_test_coverage"] = "the tests gate did not run"

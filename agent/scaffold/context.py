@@ -9,8 +9,18 @@ from agent.scaffold import examples
 from agent.scaffold.pyexpr import column
 from agent.spec.types import CriterionTest, EntitySpec, Operation, ServiceSpec
 
-SA_NAMES = ("JSON", "BigInteger", "Boolean", "Date", "DateTime", "Float", "ForeignKey",
-            "String", "Text", "Uuid")
+SA_NAMES = (
+    "JSON",
+    "BigInteger",
+    "Boolean",
+    "Date",
+    "DateTime",
+    "Float",
+    "ForeignKey",
+    "String",
+    "Text",
+    "Uuid",
+)
 SCENARIOS: dict[str, list[str]] = {
     "create": ["created", "conflict", "invalid", "unauthorized", "rate_limited"],
     "register": ["created", "conflict", "invalid", "rate_limited"],
@@ -76,15 +86,25 @@ def test_cases(ops: list[Operation], spec: ServiceSpec) -> list[TestCase]:
                 cases.append(TestCase(f"test_{op.handler}_{scenario}", op, scenario, doc))
             for ct in criteria:
                 field = [f for f in op.body if f.name == ct.field]
-                cases.append(TestCase(ct.test_name, op, scenario,
-                                      f"[{ct.item_id} #{ct.index + 1}] {ct.text}", ct,
-                                      examples.breaking(field) if field else None))
+                cases.append(
+                    TestCase(
+                        ct.test_name,
+                        op,
+                        scenario,
+                        f"[{ct.item_id} #{ct.index + 1}] {ct.text}",
+                        ct,
+                        examples.breaking(field) if field else None,
+                    )
+                )
     return cases
 
 
 def op_examples(op: Operation) -> dict[str, Any]:
-    return {"required": examples.payload(op.body, required_only=True),
-            "full": examples.payload(op.body), "broken": examples.breaking(op.body)}
+    return {
+        "required": examples.payload(op.body, required_only=True),
+        "full": examples.payload(op.body),
+        "broken": examples.breaking(op.body),
+    }
 
 
 def factory_values(entity: EntitySpec) -> dict[str, str]:

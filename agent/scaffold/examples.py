@@ -10,8 +10,12 @@ import rstr
 
 from agent.spec.types import FieldSpec
 
-FIXED: dict[str, Any] = {"boolean": True, "datetime": "2030-01-02T03:04:05+00:00",
-                         "date": "2030-01-02", "json": {"key": "value"}}
+FIXED: dict[str, Any] = {
+    "boolean": True,
+    "datetime": "2030-01-02T03:04:05+00:00",
+    "date": "2030-01-02",
+    "json": {"key": "value"},
+}
 
 
 def _pattern_value(pattern: str, low: int, high: int, seed: int) -> str | None:
@@ -57,16 +61,14 @@ def valid(field: FieldSpec, seed: int = 1) -> Any:
     return FIXED[field.type]
 
 
-def invalid(field: FieldSpec) -> tuple[Any, str] | None:
-    """A value the request model must refuse for `field`, and why; None when any fits."""
-    if field.enum:
-        return "not-a-valid-choice", "not one of the allowed values"
-    if field.format == "email":
-        return "not-an-email", "not an email address"
-    if field.pattern:
-        for bad in ("not valid!", "", "0"):
-            if re.search(field.pattern, bad) is None:
-                return bad, f"does not match {field.pattern}"
+def _bad_pattern(field: FieldSpec) -> tuple[Any, str] | None:
+    if not field.pattern:
+        return None
+    bad = next((v for v in ("not valid!", "", "0") if re.search(field.pattern, v) is None), None)
+    return None if bad is None else (bad, f"does not match {field.pattern}")
+
+
+def _bad_size(field: FieldSpec) -> tuple[Any, str] | None:
     if field.max_length is not None:
         return "x" * (field.max_length + 1), f"longer than {field.max_length} characters"
     if field.min_length:
@@ -75,9 +77,19 @@ def invalid(field: FieldSpec) -> tuple[Any, str] | None:
         return field.maximum + 1, f"above the maximum {field.maximum}"
     if field.minimum is not None:
         return field.minimum - 1, f"below the minimum {field.minimum}"
-    if field.type in {"integer", "number", "boolean", "uuid", "datetime", "date"}:
-        return "not-a-" + field.type, f"not a {field.type}"
     return None
+
+
+def invalid(field: FieldSpec) -> tuple[Any, str] | None:
+    """A value the request model must refuse for `field`, and why; None when any fits."""
+    if field.enum:
+        return "not-a-valid-choice", "not one of the allowed values"
+    if field.format == "email":
+        return "not-an-email", "not an email address"
+    found = _bad_pattern(field) or _bad_size(field)
+    if found is None and field.type in {"integer", "number", "boolean", "uuid", "datetime", "date"}:
+        found = "not-a-" + field.type, f"not a {field.type}"
+    return found
 
 
 def payload(fields: list[FieldSpec], seed: int = 1, required_only: bool = False) -> dict[str, Any]:

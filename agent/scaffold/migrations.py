@@ -42,12 +42,17 @@ def diff(old: list[EntitySpec], new: list[EntitySpec]) -> dict[str, Any]:
             indexes += entity.indexes
             continue
         known = {f.name for f in previous.fields}
-        columns += [(entity.table, f, fks.get(f.name)) for f in entity.fields
-                    if f.name not in known]
+        columns += [
+            (entity.table, f, fks.get(f.name)) for f in entity.fields if f.name not in known
+        ]
         had = {i.name for i in previous.indexes}
         indexes += [i for i in entity.indexes if i.name not in had]
-    return {"new_tables": _parents_first(tables), "new_columns": columns,
-            "new_indexes": indexes, "fk_tables": fk_tables}
+    return {
+        "new_tables": _parents_first(tables),
+        "new_columns": columns,
+        "new_indexes": indexes,
+        "fk_tables": fk_tables,
+    }
 
 
 def _parents_first(tables: list[EntitySpec]) -> list[EntitySpec]:
@@ -55,24 +60,36 @@ def _parents_first(tables: list[EntitySpec]) -> list[EntitySpec]:
     pending = {e.name: e for e in tables}
     ordered: list[EntitySpec] = []
     while pending:
-        ready = [e for e in pending.values()
-                 if all(fk.ref_entity not in pending or fk.ref_entity == e.name
-                        for fk in e.foreign_keys)] or list(pending.values())[:1]
+        ready = [
+            e
+            for e in pending.values()
+            if all(fk.ref_entity not in pending or fk.ref_entity == e.name for fk in e.foreign_keys)
+        ] or list(pending.values())[:1]
         for entity in ready:
             ordered.append(pending.pop(entity.name))
     return ordered
 
 
-def render_migration(number: int, item_id: str, down: str | None, change: dict[str, Any]
-                     ) -> tuple[str, str, MigrationRecord]:
+def render_migration(
+    number: int, item_id: str, down: str | None, change: dict[str, Any]
+) -> tuple[str, str, MigrationRecord]:
     """(path, content, record) of migration `number` for `item_id`; `down` is the previous."""
     revision = f"{number:04d}_{snake(item_id)}"[:32]
     path = f"alembic/versions/{revision}.py"
-    content = environment().get_template("alembic/versions/migration.py.j2").render(
-        message=f"{item_id}: schema for this backlog item", revision=revision,
-        down_revision=down, **change)
+    content = (
+        environment()
+        .get_template("alembic/versions/migration.py.j2")
+        .render(
+            message=f"{item_id}: schema for this backlog item",
+            revision=revision,
+            down_revision=down,
+            **change,
+        )
+    )
     record = MigrationRecord(
-        revision=revision, item_id=item_id, path=path,
+        revision=revision,
+        item_id=item_id,
+        path=path,
         tables_created=[t.table for t in change["new_tables"]],
         tables_altered=sorted({t for t, _, _ in change["new_columns"]}),
         indexes_created=[i.name for i in change["new_indexes"]],

@@ -8,15 +8,38 @@ from __future__ import annotations
 from agent.spec.types import FieldSpec
 
 INT64 = 2**63 - 1
-PY_TYPES = {"string": "str", "text": "str", "integer": "int", "number": "float",
-            "boolean": "bool", "uuid": "uuid.UUID", "datetime": "datetime", "date": "date",
-            "json": "dict[str, Any]"}
-SA_TYPES = {"text": "Text()", "integer": "BigInteger()", "number": "Float()",
-            "boolean": "Boolean()", "uuid": "Uuid()", "datetime": "DateTime(timezone=True)",
-            "date": "Date()", "json": "JSON()"}
-MAPPED = {"string": "str", "text": "str", "integer": "int", "number": "float",
-          "boolean": "bool", "uuid": "uuid.UUID", "datetime": "datetime", "date": "date",
-          "json": "dict[str, Any]"}
+PY_TYPES = {
+    "string": "str",
+    "text": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "uuid": "uuid.UUID",
+    "datetime": "datetime",
+    "date": "date",
+    "json": "dict[str, Any]",
+}
+SA_TYPES = {
+    "text": "Text()",
+    "integer": "BigInteger()",
+    "number": "Float()",
+    "boolean": "Boolean()",
+    "uuid": "Uuid()",
+    "datetime": "DateTime(timezone=True)",
+    "date": "Date()",
+    "json": "JSON()",
+}
+MAPPED = {
+    "string": "str",
+    "text": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "uuid": "uuid.UUID",
+    "datetime": "datetime",
+    "date": "date",
+    "json": "dict[str, Any]",
+}
 
 
 def py_type(field: FieldSpec) -> str:
@@ -32,16 +55,25 @@ def py_type(field: FieldSpec) -> str:
 
 def _constraints(field: FieldSpec) -> list[str]:
     args = []
-    for key, name in (("min_length", "min_length"), ("max_length", "max_length"),
-                      ("pattern", "pattern")):
+    for key, name in (
+        ("min_length", "min_length"),
+        ("max_length", "max_length"),
+        ("pattern", "pattern"),
+    ):
         value = getattr(field, key)
         if value is not None and not field.enum and field.format not in {"email", "uri"}:
             args.append(f"{name}={value!r}")
     if field.type in {"integer", "number"}:
-        low = field.minimum if field.minimum is not None else (-INT64 if field.type == "integer"
-                                                               else None)
-        high = field.maximum if field.maximum is not None else (INT64 if field.type == "integer"
-                                                                else None)
+        low = (
+            field.minimum
+            if field.minimum is not None
+            else (-INT64 if field.type == "integer" else None)
+        )
+        high = (
+            field.maximum
+            if field.maximum is not None
+            else (INT64 if field.type == "integer" else None)
+        )
         cast = int if field.type == "integer" else float
         if low is not None:
             args.append(f"ge={cast(low)!r}")
@@ -75,8 +107,10 @@ def response_field(field: FieldSpec) -> str:
 def column(field: FieldSpec, ref_table: str | None = None) -> str:
     """`name: Mapped[T | None] = mapped_column(...)` for the ORM model."""
     if ref_table:
-        return (f'{field.name}: Mapped[uuid.UUID | None] = mapped_column('
-                f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))')
+        return (
+            f"{field.name}: Mapped[uuid.UUID | None] = mapped_column("
+            f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))'
+        )
     if field.secret:
         return f"{field.name}_hash: Mapped[str] = mapped_column(String(100))"
     if field.type == "string":
@@ -90,8 +124,10 @@ def column(field: FieldSpec, ref_table: str | None = None) -> str:
 def migration_column(field: FieldSpec, ref_table: str | None = None) -> str:
     """`sa.Column(...)` in an Alembic migration, matching `column`."""
     if ref_table:
-        return (f'sa.Column("{field.name}", sa.Uuid(), sa.ForeignKey("{ref_table}.id", '
-                f'ondelete="CASCADE"), nullable=True)')
+        return (
+            f'sa.Column("{field.name}", sa.Uuid(), sa.ForeignKey("{ref_table}.id", '
+            f'ondelete="CASCADE"), nullable=True)'
+        )
     if field.secret:
         return f'sa.Column("{field.name}_hash", sa.String(100), nullable=False)'
     if field.type == "string":

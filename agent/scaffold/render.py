@@ -15,17 +15,37 @@ from agent.spec.types import EntitySpec, FieldSpec, ServiceSpec
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = [
-    "backend/__init__.py", "backend/main.py", "backend/core/__init__.py",
-    "backend/core/config.py", "backend/core/logging.py", "backend/core/errors.py",
-    "backend/core/security.py", "backend/core/ratelimit.py", "backend/core/pagination.py",
-    "backend/infrastructure/__init__.py", "backend/infrastructure/db.py",
-    "backend/infrastructure/metrics.py", "backend/api/__init__.py", "backend/api/deps.py",
-    "backend/api/schemas/__init__.py", "backend/api/routers/__init__.py",
-    "backend/domain/__init__.py", "backend/domain/models/__init__.py",
-    "backend/domain/rules/__init__.py", "backend/repository/__init__.py",
-    "backend/tests/__init__.py", "backend/tests/conftest.py", "backend/tests/factories.py",
-    "alembic.ini", "alembic/env.py", "pyproject.toml", "README.md", "Dockerfile",
-    "docker-compose.yml", ".github/workflows/ci.yml", ".gitignore",
+    "backend/__init__.py",
+    "backend/main.py",
+    "backend/core/__init__.py",
+    "backend/core/config.py",
+    "backend/core/logging.py",
+    "backend/core/errors.py",
+    "backend/core/security.py",
+    "backend/core/ratelimit.py",
+    "backend/core/pagination.py",
+    "backend/infrastructure/__init__.py",
+    "backend/infrastructure/db.py",
+    "backend/infrastructure/metrics.py",
+    "backend/api/__init__.py",
+    "backend/api/deps.py",
+    "backend/api/schemas/__init__.py",
+    "backend/api/routers/__init__.py",
+    "backend/domain/__init__.py",
+    "backend/domain/models/__init__.py",
+    "backend/domain/rules/__init__.py",
+    "backend/repository/__init__.py",
+    "backend/tests/__init__.py",
+    "backend/tests/conftest.py",
+    "backend/tests/factories.py",
+    "alembic.ini",
+    "alembic/env.py",
+    "pyproject.toml",
+    "README.md",
+    "Dockerfile",
+    "docker-compose.yml",
+    ".github/workflows/ci.yml",
+    ".gitignore",
 ]
 
 
@@ -55,13 +75,24 @@ def _response_field_for(field: FieldSpec, entity: EntitySpec | None) -> str:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                      autoescape=False)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
     env.filters.update(
-        column=column, migration_column=migration_column, request_field=request_field,
-        response_field=response_field, response_field_for=_response_field_for,
-        url_literal=_url_literal, pascal=pascal, pyrepr=repr, url_fstring=_url_fstring,
+        column=column,
+        migration_column=migration_column,
+        request_field=request_field,
+        response_field=response_field,
+        response_field_for=_response_field_for,
+        url_literal=_url_literal,
+        pascal=pascal,
+        pyrepr=repr,
+        url_fstring=_url_fstring,
         slug=lambda s: re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "service",
     )
     return env
@@ -76,7 +107,10 @@ def base_context(spec: ServiceSpec) -> dict[str, Any]:
     user = models.get(spec.user_entity or "")
     secret = next((f.name for f in user.fields if f.secret), "password") if user else "password"
     return {
-        "spec": spec, "models": models, "user": user, "entities": spec.entities,
+        "spec": spec,
+        "models": models,
+        "user": user,
+        "entities": spec.entities,
         "secret_field": secret,
         "secret_names": {f.name for e in spec.entities for f in e.fields if f.secret},
         "fk_columns": {e.name: set(_fk_tables(e)) for e in spec.entities},
@@ -100,45 +134,68 @@ def files(spec: ServiceSpec) -> dict[str, str]:
     return out
 
 
-def _entity_files(env: Environment, base: dict[str, Any], spec: ServiceSpec,
-                  entity: EntitySpec) -> dict[str, str]:
+def _entity_files(
+    env: Environment, base: dict[str, Any], spec: ServiceSpec, entity: EntitySpec
+) -> dict[str, str]:
     fks = _fk_tables(entity)
     imports, sa_names = ctx.entity_imports(entity, fks)
     chain = [entity] + [base["models"][fk.ref_entity] for fk in entity.owner_chain[:-1]]
-    local = {**base, "entity": entity, "fk_tables": fks, "py_imports": imports,
-             "sa_names": sa_names, "chain_models": chain,
-             "models_by_table": {e.table: e for e in spec.entities},
-             "ops": [o for o in spec.operations if o.entity == entity.name],
-             "columns": {f.name for f in entity.fields},
-             "rules": [g for g in spec.gaps if g.kind in {"rule", "validation", "calculation"}
-                       and g.item_id in {o.item_id for o in spec.operations
-                                         if o.entity == entity.name}]}
+    local = {
+        **base,
+        "entity": entity,
+        "fk_tables": fks,
+        "py_imports": imports,
+        "sa_names": sa_names,
+        "chain_models": chain,
+        "models_by_table": {e.table: e for e in spec.entities},
+        "ops": [o for o in spec.operations if o.entity == entity.name],
+        "columns": {f.name for f in entity.fields},
+        "rules": [
+            g
+            for g in spec.gaps
+            if g.kind in {"rule", "validation", "calculation"}
+            and g.item_id in {o.item_id for o in spec.operations if o.entity == entity.name}
+        ],
+    }
     return {
-        f"backend/domain/models/{entity.module}.py":
-            env.get_template("backend/domain/models/entity.py.j2").render(**local),
-        f"backend/domain/rules/{entity.module}.py":
-            env.get_template("backend/domain/rules/entity.py.j2").render(**local),
-        f"backend/repository/{entity.module}.py":
-            env.get_template("backend/repository/entity.py.j2").render(**local),
-        f"backend/api/schemas/{entity.module}.py":
-            env.get_template("backend/api/schemas/entity.py.j2").render(**local),
+        f"backend/domain/models/{entity.module}.py": env.get_template(
+            "backend/domain/models/entity.py.j2"
+        ).render(**local),
+        f"backend/domain/rules/{entity.module}.py": env.get_template(
+            "backend/domain/rules/entity.py.j2"
+        ).render(**local),
+        f"backend/repository/{entity.module}.py": env.get_template(
+            "backend/repository/entity.py.j2"
+        ).render(**local),
+        f"backend/api/schemas/{entity.module}.py": env.get_template(
+            "backend/api/schemas/entity.py.j2"
+        ).render(**local),
     }
 
 
-def _group_files(env: Environment, base: dict[str, Any], spec: ServiceSpec, group: str,
-                 ops: list[Any]) -> dict[str, str]:
-    names = sorted({o.entity for o in ops if o.entity} |
-                   {o.parent_entity for o in ops if o.parent_entity})
+def _group_files(
+    env: Environment, base: dict[str, Any], spec: ServiceSpec, group: str, ops: list[Any]
+) -> dict[str, str]:
+    names = sorted(
+        {o.entity for o in ops if o.entity} | {o.parent_entity for o in ops if o.parent_entity}
+    )
     schema_names = {name: _schema_names(spec, name) for name in names}
-    local = {**base, "group": group, "ops": ops, "entity_names": names,
-             "schema_names": schema_names,
-             "tests": ctx.test_cases(ops, spec),
-             "examples": {o.handler: ctx.op_examples(o) for o in ops}}
+    local = {
+        **base,
+        "group": group,
+        "ops": ops,
+        "entity_names": names,
+        "schema_names": schema_names,
+        "tests": ctx.test_cases(ops, spec),
+        "examples": {o.handler: ctx.op_examples(o) for o in ops},
+    }
     return {
-        f"backend/api/routers/{group}.py":
-            env.get_template("backend/api/routers/router.py.j2").render(**local),
-        f"backend/tests/test_{group}.py":
-            env.get_template("backend/tests/test_group.py.j2").render(**local),
+        f"backend/api/routers/{group}.py": env.get_template(
+            "backend/api/routers/router.py.j2"
+        ).render(**local),
+        f"backend/tests/test_{group}.py": env.get_template("backend/tests/test_group.py.j2").render(
+            **local
+        ),
     }
 
 

@@ -54,8 +54,9 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _plan_writes(repo: Path, manifest: Manifest, rendered: dict[str, str],
-                 result: ScaffoldResult) -> dict[str, str]:
+def _plan_writes(
+    repo: Path, manifest: Manifest, rendered: dict[str, str], result: ScaffoldResult
+) -> dict[str, str]:
     writes = {}
     for rel, content in sorted(rendered.items()):
         path = repo / rel
@@ -82,7 +83,8 @@ def scaffold_item(repo: Path, full: ServiceSpec, item_id: str, fmt: Formatter) -
     if not migrations.is_empty(change):
         down = manifest.migrations[-1].revision if manifest.migrations else None
         path, content, record = migrations.render_migration(
-            len(manifest.migrations) + 1, item_id, down, change)
+            len(manifest.migrations) + 1, item_id, down, change
+        )
         rendered[path] = content
         result.migration = record
         manifest.migrations.append(record)

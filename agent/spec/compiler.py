@@ -21,12 +21,17 @@ from agent.spec.types import (
     FieldSpec,
     ForeignKey,
     Gap,
+    GapKind,
     IndexSpec,
     Operation,
     ServiceSpec,
 )
 
-FREE_TEXT = (("rules", "rule"), ("validations", "validation"), ("calculations", "calculation"))
+FREE_TEXT: tuple[tuple[str, GapKind], ...] = (
+    ("rules", "rule"),
+    ("validations", "validation"),
+    ("calculations", "calculation"),
+)
 
 
 def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> ServiceSpec:
@@ -57,23 +62,37 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
             (tests if isinstance(found, CriterionTest) else gaps).append(found)  # type: ignore[arg-type]
     new_items = {item.id for item in backlog.backlog_items}
     return ServiceSpec(
-        title=base.title, entities=list(entities.values()), operations=ops,
+        title=base.title,
+        entities=list(entities.values()),
+        operations=ops,
         criteria_tests=[t for t in base.criteria_tests if t.item_id not in new_items] + tests,
         gaps=[g for g in base.gaps if g.item_id not in new_items] + gaps,
-        user_entity=user, login_field=login_field or base.login_field,
+        user_entity=user,
+        login_field=login_field or base.login_field,
     )
 
 
-def _operations(backlog: Backlog, entities: dict[str, EntitySpec], user: str | None,
-                taken: set[str]) -> tuple[list[Operation], list[Gap]]:
+def _operations(
+    backlog: Backlog, entities: dict[str, EntitySpec], user: str | None, taken: set[str]
+) -> tuple[list[Operation], list[Gap]]:
     ops: list[Operation] = []
     gaps: list[Gap] = []
     for item in backlog.by_priority():
         for req in item.api_requirements:
             op, found = build_operation(item, req, entities, user, taken)
             if op.parent_entity and op.parent_entity in entities:
-                fk = next((k for k in entities[op.entity or ""].foreign_keys
-                           if k.ref_entity == op.parent_entity), None) if op.entity else None
+                fk = (
+                    next(
+                        (
+                            k
+                            for k in entities[op.entity or ""].foreign_keys
+                            if k.ref_entity == op.parent_entity
+                        ),
+                        None,
+                    )
+                    if op.entity
+                    else None
+                )
                 op.parent_column = fk.column if fk else None
             ops.append(op)
             gaps += found
@@ -108,18 +127,28 @@ def _indexes(backlog: Backlog, entities: dict[str, EntitySpec]) -> list[Gap]:
     for item in backlog.by_priority():
         for raw in item.data_requirements.indexes:
             req = parse_index(raw)
-            entity = next((e for e in entities.values()
-                           if req and table_matches(req.table, e.name)), None)
+            entity = next(
+                (e for e in entities.values() if req and table_matches(req.table, e.name)), None
+            )
             columns = {f.name for f in entity.fields} if entity else set()
             if req is None or entity is None or not set(req.columns) <= columns | {"created_at"}:
-                gaps.append(Gap(item_id=item.id, kind="index", text=str(raw),
-                                reason="cannot tell which table and existing columns it means"))
+                gaps.append(
+                    Gap(
+                        item_id=item.id,
+                        kind="index",
+                        text=str(raw),
+                        reason="cannot tell which table and existing columns it means",
+                    )
+                )
                 continue
             prefix = "uq" if req.unique else "ix"
             name = f"{prefix}_{entity.table}_{'_'.join(req.columns)}"
             if all(i.name != name for i in entity.indexes):
-                entity.indexes.append(IndexSpec(name=name, table=entity.table,
-                                                columns=list(req.columns), unique=req.unique))
+                entity.indexes.append(
+                    IndexSpec(
+                        name=name, table=entity.table, columns=list(req.columns), unique=req.unique
+                    )
+                )
             if req.unique and len(req.columns) == 1:
                 field = entity.field(req.columns[0])
                 if field:
@@ -139,8 +168,9 @@ def _owners(entities: dict[str, EntitySpec], ops: list[Operation]) -> None:
             entity.owner_column = chain[0].column if len(chain) == 1 else None
 
 
-def _chain_to_user(entity: EntitySpec, entities: dict[str, EntitySpec],
-                   depth: int) -> list[ForeignKey]:
+def _chain_to_user(
+    entity: EntitySpec, entities: dict[str, EntitySpec], depth: int
+) -> list[ForeignKey]:
     if depth == 0:
         return []
     for fk in entity.foreign_keys:
@@ -162,8 +192,14 @@ def _implied_indexes(entity: EntitySpec) -> None:
         if ((column,), unique) in covered or ((column,), True) in covered:
             continue
         prefix = "uq" if unique else "ix"
-        entity.indexes.append(IndexSpec(name=f"{prefix}_{entity.table}_{column}",
-                                        table=entity.table, columns=[column], unique=unique))
+        entity.indexes.append(
+            IndexSpec(
+                name=f"{prefix}_{entity.table}_{column}",
+                table=entity.table,
+                columns=[column],
+                unique=unique,
+            )
+        )
         covered.add(((column,), unique))
 
 
@@ -171,8 +207,14 @@ def _free_text(item: BacklogItem) -> list[Gap]:
     out = []
     for attr, kind in FREE_TEXT:
         for text in getattr(item.business_logic, attr):
-            out.append(Gap(item_id=item.id, kind=kind, text=text,  # type: ignore[arg-type]
-                           reason="free text: the offline scaffold does not implement it"))
+            out.append(
+                Gap(
+                    item_id=item.id,
+                    kind=kind,
+                    text=text,
+                    reason="free text: the offline scaffold does not implement it",
+                )
+            )
     return out
 
 

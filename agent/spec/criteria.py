@@ -15,8 +15,12 @@ from agent.spec.types import CriterionTest, EntitySpec, Gap, Operation
 PHRASES = [
     (re.compile(r"too many|rate[- ]limit|\b429\b", re.I), 429),
     (re.compile(r"already (exists|registered|taken)|duplicate|conflict|\b409\b", re.I), 409),
-    (re.compile(r"without (a |an )?(valid )?token|unauthori[sz]ed|unauthenticated|\b401\b",
-                re.I), 401),
+    (
+        re.compile(
+            r"without (a |an )?(valid )?token|unauthori[sz]ed|unauthenticated|\b401\b", re.I
+        ),
+        401,
+    ),
     (re.compile(r"not found|does not exist|\b404\b", re.I), 404),
     (re.compile(r"invalid|validation|rejected|\b422\b|\b400\b", re.I), 422),
     (re.compile(r"\b204\b|no content", re.I), 204),
@@ -25,7 +29,9 @@ PHRASES = [
 ]
 OUT_OF_REACH = re.compile(
     r"another user|other user|someone else|total|sum|average|percent|progress|count of|"
-    r"cannot exceed|at most \d+ (?!requests|attempts|calls)|email is sent|notif|webhook", re.I)
+    r"cannot exceed|at most \d+ (?!requests|attempts|calls)|email is sent|notif|webhook",
+    re.I,
+)
 SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     201: [("created", ("create", "register"))],
     200: [("ok", ("list", "read", "update", "replace", "login", "me"))],
@@ -36,9 +42,21 @@ SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     401: [("bad_credentials", ("login",)), ("unauthorized", ("*auth",))],
     429: [("rate_limited", ("*limited",))],
 }
-VERBS = {"register": "register", "sign up": "register", "log in": "login", "login": "login",
-         "list": "list", "delete": "delete", "remove": "delete", "update": "update",
-         "create": "create", "add": "create", "read": "read", "fetch": "read", "get": "read"}
+VERBS = {
+    "register": "register",
+    "sign up": "register",
+    "log in": "login",
+    "login": "login",
+    "list": "list",
+    "delete": "delete",
+    "remove": "delete",
+    "update": "update",
+    "create": "create",
+    "add": "create",
+    "read": "read",
+    "fetch": "read",
+    "get": "read",
+}
 
 
 def _status(text: str) -> int | None:
@@ -68,24 +86,39 @@ def _fits(op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec]
     return True
 
 
-def match(item: BacklogItem, index: int, text: str, ops: list[Operation],
-          entities: dict[str, EntitySpec]) -> CriterionTest | Gap:
+def match(
+    item: BacklogItem, index: int, text: str, ops: list[Operation], entities: dict[str, EntitySpec]
+) -> CriterionTest | Gap:
     """The generated test for one criterion, or the gap saying why there is none."""
     status = _status(text)
     if status is None or OUT_OF_REACH.search(text):
-        return Gap(item_id=item.id, kind="criterion", text=text,
-                   reason="needs behaviour beyond the spec's endpoints and schemas")
+        return Gap(
+            item_id=item.id,
+            kind="criterion",
+            text=text,
+            reason="needs behaviour beyond the spec's endpoints and schemas",
+        )
     candidates = _named(text, [o for o in ops if o.kind != "custom"])
     for scenario, kinds in SCENARIOS.get(status, []):
         for op in (o for o in candidates if _fits(o, kinds, entities)):
             field = _named_field(text, op) if scenario == "invalid" else None
             if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
                 continue
-            return CriterionTest(item_id=item.id, index=index, text=text, scenario=scenario,
-                                 handler=op.handler, field=field,
-                                 test_name=f"test_ac_{_slug(item.id)}_{index + 1}_{scenario}")
-    return Gap(item_id=item.id, kind="criterion", text=text,
-               reason=f"no endpoint of this item can show a {status} for it")
+            return CriterionTest(
+                item_id=item.id,
+                index=index,
+                text=text,
+                scenario=scenario,
+                handler=op.handler,
+                field=field,
+                test_name=f"test_ac_{_slug(item.id)}_{index + 1}_{scenario}",
+            )
+    return Gap(
+        item_id=item.id,
+        kind="criterion",
+        text=text,
+        reason=f"no endpoint of this item can show a {status} for it",
+    )
 
 
 def _named_field(text: str, op: Operation) -> str | None:
@@ -94,8 +127,10 @@ def _named_field(text: str, op: Operation) -> str | None:
 
     for field in op.body:
         spoken = field.name.replace("_", " ")
-        if re.search(rf"\b({re.escape(field.name)}|{re.escape(spoken)})\b", text, re.I) \
-                and invalid(field) is not None:
+        if (
+            re.search(rf"\b({re.escape(field.name)}|{re.escape(spoken)})\b", text, re.I)
+            and invalid(field) is not None
+        ):
             return field.name
     return None
 

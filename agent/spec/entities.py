@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from agent.backlog.schema import Backlog, BacklogItem
 from agent.backlog.schema import EntitySpec as EntityInput
 from agent.spec.names import entity_name, plural, snake
@@ -53,8 +55,27 @@ def user_entity_name(backlog: Backlog) -> str | None:
     return None
 
 
-def collect_entities(backlog: Backlog, user: str | None,
-                     initial: list[EntitySpec] = ()) -> dict[str, EntitySpec]:  # type: ignore[assignment]
+def _endpoint_entities(
+    item: BacklogItem, user: str | None, ensure: Callable[[str, str], EntitySpec]
+) -> None:
+    """Entities an item's endpoints address (and their parents), with their body fields."""
+    for req in item.api_requirements:
+        found = shape(req.endpoint)
+        kind = operation_kind(req.method, found)
+        name = user if kind in {"register", "login", "me"} else collection_entity(found)
+        if name is None:
+            continue
+        entity = ensure(name, item.id)
+        if found.parent_collection:
+            ensure(entity_name(found.parent_collection), item.id)
+        if kind in BODY_KINDS:
+            for field in object_fields(req.request_schema):
+                _merge_field(entity, field.model_copy(update={"required": False}))
+
+
+def collect_entities(
+    backlog: Backlog, user: str | None, initial: Sequence[EntitySpec] = ()
+) -> dict[str, EntitySpec]:
     """Every entity the backlog declares or its endpoints address, in priority order,
     added to `initial` (the entities an earlier backlog already built)."""
     entities: dict[str, EntitySpec] = {e.name: e.model_copy(deep=True) for e in initial}
@@ -68,24 +89,15 @@ def collect_entities(backlog: Backlog, user: str | None,
         for name, fields in _declared(item):
             for field in fields:
                 _merge_field(ensure(name, item.id), field)
-        for req in item.api_requirements:
-            found = shape(req.endpoint)
-            kind = operation_kind(req.method, found)
-            name = user if kind in {"register", "login", "me"} else collection_entity(found)
-            if name is None:
-                continue
-            entity = ensure(name, item.id)
-            if found.parent_collection:
-                ensure(entity_name(found.parent_collection), item.id)
-            if kind in BODY_KINDS:
-                for field in object_fields(req.request_schema):
-                    _merge_field(entity, field.model_copy(update={"required": False}))
+        _endpoint_entities(item, user, ensure)
     if user and user in entities:
         entities[user].is_user = True
     return entities
 
 
-def relations(backlog: Backlog, entities: dict[str, EntitySpec]) -> tuple[list[Relation], list[Gap]]:
+def relations(
+    backlog: Backlog, entities: dict[str, EntitySpec]
+) -> tuple[list[Relation], list[Gap]]:
     """Many-to-one relationships, from the backlog's words and from nested paths."""
     found: list[Relation] = []
     gaps: list[Gap] = []
@@ -93,8 +105,14 @@ def relations(backlog: Backlog, entities: dict[str, EntitySpec]) -> tuple[list[R
         for raw in item.data_requirements.relationships:
             rel = parse_relationship(raw)
             if rel is None or rel.child not in entities or rel.parent not in entities:
-                gaps.append(Gap(item_id=item.id, kind="relationship", text=str(raw),
-                                reason="not a many-to-one relationship between known entities"))
+                gaps.append(
+                    Gap(
+                        item_id=item.id,
+                        kind="relationship",
+                        text=str(raw),
+                        reason="not a many-to-one relationship between known entities",
+                    )
+                )
                 continue
             found.append(rel)
         for req in item.api_requirements:
@@ -117,16 +135,20 @@ def mentioned_names(backlog: Backlog, entities: dict[str, EntitySpec]) -> dict[s
     return out
 
 
-def apply_relations(rels: list[Relation], entities: dict[str, EntitySpec],
-                    mentioned: dict[str, set[str]]) -> None:
+def apply_relations(
+    rels: list[Relation], entities: dict[str, EntitySpec], mentioned: dict[str, set[str]]
+) -> None:
     """Add a foreign-key column to each child, once per parent."""
     for rel in rels:
         child, parent = entities[rel.child], entities[rel.parent]
         if any(fk.ref_entity == parent.name for fk in child.foreign_keys) or child is parent:
             continue
         column = rel.column or _fk_column(child, parent, mentioned.get(child.name, set()))
-        child.foreign_keys.append(ForeignKey(table=child.table, column=column,
-                                             ref_entity=parent.name, ref_table=parent.table))
+        child.foreign_keys.append(
+            ForeignKey(
+                table=child.table, column=column, ref_entity=parent.name, ref_table=parent.table
+            )
+        )
         child.fields = [f for f in child.fields if f.name != column]
         child.fields.append(FieldSpec(name=column, type="uuid", format="uuid"))
 

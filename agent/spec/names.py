@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import re
 
-IRREGULAR = {"people": "person", "children": "child", "data": "datum", "statuses": "status",
-             "addresses": "address", "indices": "index", "analyses": "analysis"}
+IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "data": "datum",
+    "statuses": "status",
+    "addresses": "address",
+    "indices": "index",
+    "analyses": "analysis",
+}
 
 
 def snake(name: str) -> str:

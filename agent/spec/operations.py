@@ -49,8 +49,13 @@ def _response(req: ApiRequirement, kind: OpKind) -> list[FieldSpec] | None:
     return fields or None
 
 
-def build_operation(item: BacklogItem, req: ApiRequirement, entities: dict[str, EntitySpec],
-                    user: str | None, taken: set[str]) -> tuple[Operation, list[Gap]]:
+def build_operation(
+    item: BacklogItem,
+    req: ApiRequirement,
+    entities: dict[str, EntitySpec],
+    user: str | None,
+    taken: set[str],
+) -> tuple[Operation, list[Gap]]:
     """One endpoint as an `Operation`, with the gaps the scaffold leaves in it."""
     found = shape(req.endpoint)
     kind = operation_kind(req.method, found)
@@ -60,13 +65,22 @@ def build_operation(item: BacklogItem, req: ApiRequirement, entities: dict[str, 
     parent_spec = entities.get(parent) if parent else None
     body, query = _fields(req, kind)
     op = Operation(
-        item_id=item.id, method=req.method, path=req.endpoint, kind=kind,
+        item_id=item.id,
+        method=req.method,
+        path=req.endpoint,
+        kind=kind,
         entity=entity.name if entity else None,
         handler=_handler(kind, entity, parent_spec.module if parent_spec else None, taken),
-        description=req.description, auth_required=req.auth_required or kind == "me",
-        rate_limit=rate_limit(req.rate_limit), path_params=found.params,
-        item_param=found.item_param, parent_param=found.parent_param,
-        parent_entity=parent, body=body, query=query, response=_response(req, kind),
+        description=req.description,
+        auth_required=req.auth_required or kind == "me",
+        rate_limit=rate_limit(req.rate_limit),
+        path_params=found.params,
+        item_param=found.item_param,
+        parent_param=found.parent_param,
+        parent_entity=parent,
+        body=body,
+        query=query,
+        response=_response(req, kind),
         status_code=STATUS.get(kind, 200),
     )
     return op, _gaps(item, op, entity)
@@ -75,20 +89,36 @@ def build_operation(item: BacklogItem, req: ApiRequirement, entities: dict[str, 
 def _gaps(item: BacklogItem, op: Operation, entity: EntitySpec | None) -> list[Gap]:
     gaps = []
     if op.kind == "custom":
-        gaps.append(Gap(item_id=item.id, kind="endpoint", text=f"{op.method} {op.path}",
-                        reason="not a CRUD or auth endpoint: served as 501 until implemented"))
+        gaps.append(
+            Gap(
+                item_id=item.id,
+                kind="endpoint",
+                text=f"{op.method} {op.path}",
+                reason="not a CRUD or auth endpoint: served as 501 until implemented",
+            )
+        )
     if entity is not None and op.kind == "list":
         columns = {f.name for f in entity.fields} | {"id"}
         for field in op.query:
             if field.name not in columns and field.name not in {"limit", "offset"}:
-                gaps.append(Gap(item_id=item.id, kind="endpoint",
-                                text=f"{op.method} {op.path} ?{field.name}",
-                                reason="query parameter is not a column: accepted but ignored"))
+                gaps.append(
+                    Gap(
+                        item_id=item.id,
+                        kind="endpoint",
+                        text=f"{op.method} {op.path} ?{field.name}",
+                        reason="query parameter is not a column: accepted but ignored",
+                    )
+                )
     if entity is not None and op.response:
         known = {f.name for f in entity.fields} | {"id", "created_at", "updated_at"}
         for field in op.response:
             if field.name not in known and not field.secret:
-                gaps.append(Gap(item_id=item.id, kind="calculation",
-                                text=f"{op.method} {op.path} -> {field.name}",
-                                reason="response field is not stored: returned as null"))
+                gaps.append(
+                    Gap(
+                        item_id=item.id,
+                        kind="calculation",
+                        text=f"{op.method} {op.path} -> {field.name}",
+                        reason="response field is not stored: returned as null",
+                    )
+                )
     return gaps

@@ -10,8 +10,13 @@ from agent.spec.types import OpKind
 
 PARAM = re.compile(r"^\{(\w+)\}$")
 PREFIX = re.compile(r"^(api|v\d+(\.\d+)?)$", re.IGNORECASE)
-AUTH_WORDS: dict[str, OpKind] = {"register": "register", "signup": "register",
-                                 "login": "login", "token": "login", "me": "me"}
+AUTH_WORDS: dict[str, OpKind] = {
+    "register": "register",
+    "signup": "register",
+    "login": "login",
+    "token": "login",
+    "me": "me",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +50,12 @@ def shape(path: str) -> PathShape:
     if not pairs:
         return PathShape(None, None, None, None, None, None, params)
     action = None
-    if len(pairs) >= 2 and pairs[-1][1] is None and pairs[-2][1] is not None \
-            and not _looks_like_collection(pairs[-1][0]):
+    if (
+        len(pairs) >= 2
+        and pairs[-1][1] is None
+        and pairs[-2][1] is not None
+        and not _looks_like_collection(pairs[-1][0])
+    ):
         action = pairs.pop()[0]
     collection, item_param = pairs[-1]
     parent = pairs[-2] if len(pairs) >= 2 else (None, None)
@@ -69,8 +78,12 @@ def operation_kind(method: str, found: PathShape) -> OpKind:
         return "custom"
     if found.item_param is None:
         return {"POST": "create", "GET": "list"}.get(method, "custom")  # type: ignore[return-value]
-    return {"GET": "read", "PATCH": "update", "PUT": "replace",  # type: ignore[return-value]
-            "DELETE": "delete"}.get(method, "custom")
+    return {
+        "GET": "read",
+        "PATCH": "update",
+        "PUT": "replace",  # type: ignore[return-value]
+        "DELETE": "delete",
+    }.get(method, "custom")
 
 
 def collection_entity(found: PathShape) -> str | None:

@@ -11,8 +11,13 @@ from agent.spec.names import entity_name, plural, snake
 WORD = r"([A-Za-z][\w\-]*)"
 MANY_TO_ONE = [  # (pattern, group of the child, group of the parent)
     (re.compile(rf"^(?:an?\s+|each\s+)?{WORD}\s+has\s*[_ ]?many\s+{WORD}", re.I), 2, 1),
-    (re.compile(rf"^(?:an?\s+|each\s+)?{WORD}\s+(?:belongs[_ ]to|references)\s+(?:an?\s+)?{WORD}",
-                re.I), 1, 2),
+    (
+        re.compile(
+            rf"^(?:an?\s+|each\s+)?{WORD}\s+(?:belongs[_ ]to|references)\s+(?:an?\s+)?{WORD}", re.I
+        ),
+        1,
+        2,
+    ),
     (re.compile(rf"^{WORD}\s+(?:1\s*[:\-]\s*[nN*]|one[_\- ]to[_\- ]many)\s+{WORD}", re.I), 2, 1),
     (re.compile(rf"^{WORD}\s+(?:[nN*]\s*[:\-]\s*1|many[_\- ]to[_\- ]one)\s+{WORD}", re.I), 1, 2),
 ]
@@ -72,8 +77,9 @@ def parse_index(raw: str | dict[str, Any]) -> IndexRequirement | None:
         columns = raw.get("columns") or ([raw["column"]] if "column" in raw else [])
         if not table or not columns:
             return None
-        return IndexRequirement(str(table), tuple(snake(c) for c in columns),
-                                bool(raw.get("unique", False)))
+        return IndexRequirement(
+            str(table), tuple(snake(c) for c in columns), bool(raw.get("unique", False))
+        )
     unique = bool(re.search(r"\bunique\b", raw, re.I))
     for pattern in (INDEX_CALL, INDEX_DOT, INDEX_ON):
         found = pattern.search(raw)

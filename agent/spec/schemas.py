@@ -15,15 +15,28 @@ from typing import Any
 from agent.spec.types import FieldSpec, FieldType
 
 TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
-    "string": ("string", None), "str": ("string", None), "text": ("text", None),
-    "integer": ("integer", None), "int": ("integer", None),
-    "number": ("number", None), "float": ("number", None), "decimal": ("number", None),
-    "boolean": ("boolean", None), "bool": ("boolean", None),
-    "uuid": ("uuid", "uuid"), "datetime": ("datetime", "date-time"),
-    "date-time": ("datetime", "date-time"), "timestamp": ("datetime", "date-time"),
-    "date": ("date", "date"), "email": ("string", "email"), "url": ("string", "uri"),
-    "uri": ("string", "uri"), "password": ("string", "password"),
-    "object": ("json", None), "json": ("json", None), "array": ("json", None),
+    "string": ("string", None),
+    "str": ("string", None),
+    "text": ("text", None),
+    "integer": ("integer", None),
+    "int": ("integer", None),
+    "number": ("number", None),
+    "float": ("number", None),
+    "decimal": ("number", None),
+    "boolean": ("boolean", None),
+    "bool": ("boolean", None),
+    "uuid": ("uuid", "uuid"),
+    "datetime": ("datetime", "date-time"),
+    "date-time": ("datetime", "date-time"),
+    "timestamp": ("datetime", "date-time"),
+    "date": ("date", "date"),
+    "email": ("string", "email"),
+    "url": ("string", "uri"),
+    "uri": ("string", "uri"),
+    "password": ("string", "password"),
+    "object": ("json", None),
+    "json": ("json", None),
+    "array": ("json", None),
 }
 FORMAT_TYPES: dict[str, FieldType] = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
 SHORTHAND = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")
@@ -45,8 +58,13 @@ def _from_word(name: str, word: str) -> FieldSpec:
     if not match or match["word"] not in TYPE_WORDS:
         raise ValueError(f"unknown type {word!r}")
     ftype, fmt = TYPE_WORDS[match["word"]]
-    spec = FieldSpec(name=name, type=ftype, format=fmt, required=not optional,
-                     secret=match["word"] == "password" or name == "password")
+    spec = FieldSpec(
+        name=name,
+        type=ftype,
+        format=fmt,
+        required=not optional,
+        secret=match["word"] == "password" or name == "password",
+    )
     lo, hi = _number(match["lo"]), _number(match["hi"])
     if ftype == "string":
         spec.min_length = int(lo) if lo is not None else None
@@ -74,10 +92,15 @@ def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> Field
         ftype = "string"
     raw_type = fragment.get("type")
     return FieldSpec(
-        name=name, type=ftype, format=fmt, required=bool(fragment.get("required", required)),
+        name=name,
+        type=ftype,
+        format=fmt,
+        required=bool(fragment.get("required", required)),
         nullable=not (isinstance(raw_type, list) and "null" not in raw_type),
-        min_length=fragment.get("minLength"), max_length=fragment.get("maxLength"),
-        minimum=fragment.get("minimum"), maximum=fragment.get("maximum"),
+        min_length=fragment.get("minLength"),
+        max_length=fragment.get("maxLength"),
+        minimum=fragment.get("minimum"),
+        maximum=fragment.get("maximum"),
         pattern=fragment.get("pattern"),
         enum=[str(v) for v in fragment["enum"]] if "enum" in fragment else None,
         default=fragment.get("default"),

@@ -103,12 +103,16 @@ class Operation(BaseModel):
     status_code: int = 200
 
 
+GapKind = Literal[
+    "rule", "validation", "calculation", "endpoint", "relationship", "index", "criterion"
+]
+
+
 class Gap(BaseModel):
     """Something in the backlog the scaffold did not implement, with why."""
 
     item_id: str
-    kind: Literal["rule", "validation", "calculation", "endpoint", "relationship", "index",
-                  "criterion", "ownership"]
+    kind: GapKind
     text: str
     reason: str
 
@@ -151,9 +155,12 @@ class ServiceSpec(BaseModel):
 
     def slice(self, item_ids: set[str]) -> ServiceSpec:
         """The part of the spec that items `item_ids` bring (entities, endpoints, tests)."""
-        return self.model_copy(update={
-            "entities": [e for e in self.entities if e.item_id in item_ids],
-            "operations": [o for o in self.operations if o.item_id in item_ids],
-            "criteria_tests": [t for t in self.criteria_tests if t.item_id in item_ids],
-            "gaps": [g for g in self.gaps if g.item_id in item_ids],
-        }, deep=True)
+        return self.model_copy(
+            update={
+                "entities": [e for e in self.entities if e.item_id in item_ids],
+                "operations": [o for o in self.operations if o.item_id in item_ids],
+                "criteria_tests": [t for t in self.criteria_tests if t.item_id in item_ids],
+                "gaps": [g for g in self.gaps if g.item_id in item_ids],
+            },
+            deep=True,
+        )

@@ -28,15 +28,26 @@ def junit(path: Path) -> list[TestOutcome]:
                 outcome = {"failure": "failed"}.get(tag, tag)
                 message = (node.get("message") or "") + "\n" + (node.text or "")
                 break
-        outcomes.append(TestOutcome(id=f"{module}.py::{name}", name=name, outcome=outcome,
-                                    message=message.strip()[:DETAIL_CHARS],
-                                    duration_s=float(case.get("time") or 0)))
+        outcomes.append(
+            TestOutcome(
+                id=f"{module}.py::{name}",
+                name=name,
+                outcome=outcome,
+                message=message.strip()[:DETAIL_CHARS],
+                duration_s=float(case.get("time") or 0),
+            )
+        )
     return outcomes
 
 
 def test_failures(outcomes: list[TestOutcome]) -> list[Failure]:
-    return [Failure(check="tests", where=o.id, message=o.message.split("\n", 1)[0][:300],
-                    detail=o.message) for o in outcomes if o.outcome in {"failed", "error"}]
+    return [
+        Failure(
+            check="tests", where=o.id, message=o.message.split("\n", 1)[0][:300], detail=o.message
+        )
+        for o in outcomes
+        if o.outcome in {"failed", "error"}
+    ]
 
 
 def ruff_findings(text: str) -> list[Failure]:
@@ -44,17 +55,31 @@ def ruff_findings(text: str) -> list[Failure]:
     try:
         items: list[dict[str, Any]] = json.loads(text or "[]")
     except json.JSONDecodeError:
-        return [Failure(check="lint", where="ruff", message="unreadable ruff output",
-                        detail=text[:DETAIL_CHARS])]
-    return [Failure(check="lint",
-                    where=f"{i.get('filename', '?')}:{(i.get('location') or {}).get('row', '?')}",
-                    message=f"{i.get('code')}: {i.get('message')}") for i in items]
+        return [
+            Failure(
+                check="lint",
+                where="ruff",
+                message="unreadable ruff output",
+                detail=text[:DETAIL_CHARS],
+            )
+        ]
+    return [
+        Failure(
+            check="lint",
+            where=f"{i.get('filename', '?')}:{(i.get('location') or {}).get('row', '?')}",
+            message=f"{i.get('code')}: {i.get('message')}",
+        )
+        for i in items
+    ]
 
 
 def _handler_lines(source: str) -> dict[str, range]:
     tree = ast.parse(source)
-    return {node.name: range(node.lineno, (node.end_lineno or node.lineno) + 1)
-            for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)}
+    return {
+        node.name: range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AsyncFunctionDef)
+    }
 
 
 def coverage(path: Path, repo: Path) -> Coverage | None:
@@ -74,5 +99,6 @@ def coverage(path: Path, repo: Path) -> Coverage | None:
             total = hit + len(missing & set(lines))
             if total:
                 handlers[handler] = round(100.0 * hit / total, 2)
-    return Coverage(percent=round(float(data["totals"]["percent_covered"]), 2), files=files,
-                    handlers=handlers)
+    return Coverage(
+        percent=round(float(data["totals"]["percent_covered"]), 2), files=files, handlers=handlers
+    )

@@ -36,8 +36,11 @@ class _Runtime:
 
 def _evidence(passed: bool, where: str = "t::a") -> Evidence:
     failures = [] if passed else [Failure(check="tests", where=where, message="boom")]
-    return Evidence(iteration=1, sandbox="local",
-                    checks=[CheckResult(name="tests", passed=passed, failures=failures)])
+    return Evidence(
+        iteration=1,
+        sandbox="local",
+        checks=[CheckResult(name="tests", passed=passed, failures=failures)],
+    )
 
 
 def _state(*evidence: Evidence, repairs: int = 0) -> RunState:
@@ -86,5 +89,14 @@ def test_next_item_or_report(current: str | None, route: str) -> None:
 def test_graph_wires_every_node() -> None:
     """The compiled graph has the design's nodes."""
     nodes = set(build_graph().get_graph().nodes)
-    assert {"load_backlog", "plan", "next_item", "scaffold", "implement", "verify", "repair",
-            "deliver", "report"} <= nodes
+    assert {
+        "load_backlog",
+        "plan",
+        "next_item",
+        "scaffold",
+        "implement",
+        "verify",
+        "repair",
+        "deliver",
+        "report",
+    } <= nodes

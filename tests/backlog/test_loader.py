@@ -17,8 +17,12 @@ EXAMPLES = Path(__file__).parents[2] / "examples"
 
 
 def _item(**over: Any) -> dict[str, Any]:
-    item = {"id": "A-1", "user_story": "As a user I want things.", "priority": 50,
-            "api_requirements": [{"method": "GET", "endpoint": "/things"}]}
+    item = {
+        "id": "A-1",
+        "user_story": "As a user I want things.",
+        "priority": 50,
+        "api_requirements": [{"method": "GET", "endpoint": "/things"}],
+    }
     item.update(over)
     return item
 
@@ -37,26 +41,35 @@ def test_examples_load(name: str) -> None:
 
 def test_bad_method_is_reported_with_its_path() -> None:
     """An unknown method names its JSON path and the allowed values."""
-    item = _item(api_requirements=[{"method": "GET", "endpoint": "/a"},
-                                   {"method": "FETCH", "endpoint": "/b"}])
+    item = _item(
+        api_requirements=[
+            {"method": "GET", "endpoint": "/a"},
+            {"method": "FETCH", "endpoint": "/b"},
+        ]
+    )
     assert _problems({"backlog_items": [item]}) == [
-        "backlog_items[0].api_requirements[1].method: must be one of GET, POST, PUT, DELETE, PATCH"]
+        "backlog_items[0].api_requirements[1].method: must be one of GET, POST, PUT, DELETE, PATCH"
+    ]
 
 
 def test_priority_outside_1_to_100() -> None:
     """Priority is a number from 1 to 100."""
     assert _problems({"backlog_items": [_item(priority=0)]}) == [
-        "backlog_items[0].priority: must be at least 1"]
+        "backlog_items[0].priority: must be at least 1"
+    ]
     assert _problems({"backlog_items": [_item(priority=101)]}) == [
-        "backlog_items[0].priority: must be at most 100"]
+        "backlog_items[0].priority: must be at most 100"
+    ]
 
 
 def test_duplicate_ids_and_routes() -> None:
     """Two items with one id, or two declarations of one method+endpoint, are refused."""
     problems = _problems({"backlog_items": [_item(), _item()]})
     assert "backlog_items[1].id: duplicate id 'A-1' (also backlog_items[0].id)" in problems
-    assert ("backlog_items[1].api_requirements[0]: GET /things is already declared at "
-            "backlog_items[0].api_requirements[0]") in problems
+    assert (
+        "backlog_items[1].api_requirements[0]: GET /things is already declared at "
+        "backlog_items[0].api_requirements[0]"
+    ) in problems
 
 
 def test_every_error_is_listed_at_once() -> None:
@@ -78,8 +91,15 @@ def test_malformed_json_and_unreadable_file(tmp_path: Path) -> None:
 
 def test_entities_as_names_or_objects() -> None:
     """`entities` takes plain names and objects with fields; a bad object names its field."""
-    doc = {"backlog_items": [_item(data_requirements={"entities": [
-        "Thing", {"name": "Other", "fields": {"size": "integer"}}]})]}
+    doc = {
+        "backlog_items": [
+            _item(
+                data_requirements={
+                    "entities": ["Thing", {"name": "Other", "fields": {"size": "integer"}}]
+                }
+            )
+        ]
+    }
     entities = parse_backlog(json.dumps(doc)).backlog_items[0].data_requirements.entities
     assert entities[0] == "Thing"
     assert isinstance(entities[1], EntitySpec) and entities[1].fields == {"size": "integer"}
@@ -91,12 +111,17 @@ def test_rate_limit_format() -> None:
     """A rate limit reads like `100/minute`."""
     item = _item(api_requirements=[{"method": "GET", "endpoint": "/a", "rate_limit": "lots"}])
     assert _problems({"backlog_items": [item]})[0].startswith(
-        "backlog_items[0].api_requirements[0].rate_limit: must read like")
+        "backlog_items[0].api_requirements[0].rate_limit: must read like"
+    )
 
 
 def test_items_run_by_priority() -> None:
     """Higher priority first; ties keep the file's order."""
-    doc = {"backlog_items": [_item(id="low", priority=1, api_requirements=[]),
-                             _item(id="high", priority=90, api_requirements=[]),
-                             _item(id="tie", priority=1, api_requirements=[])]}
+    doc = {
+        "backlog_items": [
+            _item(id="low", priority=1, api_requirements=[]),
+            _item(id="high", priority=90, api_requirements=[]),
+            _item(id="tie", priority=1, api_requirements=[]),
+        ]
+    }
     assert [i.id for i in parse_backlog(json.dumps(doc)).by_priority()] == ["high", "low", "tie"]

@@ -21,8 +21,9 @@ CLI = [sys.executable, "-m", "agent.cli"]
 
 def cli(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run `backend-agent ARGS` as a user would, from the project root."""
-    return subprocess.run([*CLI, *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [*CLI, *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def run_dir(repo: Path) -> Path:
@@ -50,12 +51,22 @@ def free_port() -> int:
 def serving(repo: Path, python: Path, env: dict[str, str]) -> Iterator[httpx.Client]:
     """`alembic upgrade head`, then `uvicorn backend.main:app` on a free port."""
     full = {"PATH": f"{python.parent}:/usr/bin:/bin", "HOME": str(repo), **env}
-    subprocess.run([str(python), "-m", "alembic", "upgrade", "head"], cwd=repo, env=full,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [str(python), "-m", "alembic", "upgrade", "head"],
+        cwd=repo,
+        env=full,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     port = free_port()
-    server = subprocess.Popen([str(python), "-m", "uvicorn", "backend.main:app", "--port",
-                               str(port)], cwd=repo, env=full, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(python), "-m", "uvicorn", "backend.main:app", "--port", str(port)],
+        cwd=repo,
+        env=full,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             for _ in range(100):
@@ -73,6 +84,10 @@ def serving(repo: Path, python: Path, env: dict[str, str]) -> Iterator[httpx.Cli
 def fresh_database(name: str) -> str:
     """Create database `name` on the machine's PostgreSQL; its asyncpg URL."""
     for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql], check=True,
-                       capture_output=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PGCONNECT_TIMEOUT": "5"},
+        )
     return f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"

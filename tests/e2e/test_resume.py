@@ -28,9 +28,13 @@ def _wait_for(repo: Path, node: str, item: str, proc: subprocess.Popen[str]) -> 
 def test_sigkill_in_second_item_then_resume(tmp_path: Path) -> None:
     """Kill during PROJ-1; `resume` finishes PROJ-1 and TASK-1 and never redoes AUTH-1."""
     repo = tmp_path / "svc"
-    proc = subprocess.Popen([*CLI, "run", "examples/taskboard.json", "--repo", str(repo),
-                             "--sandbox", "local"], cwd=REPO_ROOT, text=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*CLI, "run", "examples/taskboard.json", "--repo", str(repo), "--sandbox", "local"],
+        cwd=REPO_ROOT,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_for(repo, "scaffold", "PROJ-1", proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

@@ -40,7 +40,10 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     assert report.test_results.load_test_results.p95_latency is None
     assert "test_results.load_test_results" in report.not_measured
     assert [d.migration_id for d in report.database_changes] == [
-        "0001_auth_1", "0002_proj_1", "0003_task_1"]
+        "0001_auth_1",
+        "0002_proj_1",
+        "0003_task_1",
+    ]
     task = next(i for i in report.items if i.id == "TASK-1")
     assert {n.text for n in task.not_implemented} >= {"A task cannot move from done back to todo"}
     unmet = [c for c in task.acceptance_criteria if not c.met]
@@ -48,12 +51,17 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     assert all(c.tests for c in report.items[0].acceptance_criteria)
 
 
-def test_generated_service_serves_the_backlog(built: tuple[Path, str],
-                                              service_python: Path) -> None:
+def test_generated_service_serves_the_backlog(
+    built: tuple[Path, str], service_python: Path
+) -> None:
     """alembic upgrade head + uvicorn: each endpoint answers as the backlog says."""
     repo, _ = built
-    env = {"DATABASE_URL": fresh_database("ba_e2e_serve"), "JWT_SECRET": "s" * 32,
-           "REDIS_URL": "redis://127.0.0.1:6379/15", "RATE_LIMIT_PREFIX": f"e2e-{id(repo)}"}
+    env = {
+        "DATABASE_URL": fresh_database("ba_e2e_serve"),
+        "JWT_SECRET": "s" * 32,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "RATE_LIMIT_PREFIX": f"e2e-{id(repo)}",
+    }
     with serving(repo, service_python, env) as http:
         user = {"email": "ada@example.org", "password": "correct-horse", "full_name": "Ada"}
         created = http.post("/api/v1/auth/register", json=user)
@@ -88,9 +96,20 @@ def test_generated_service_serves_the_backlog(built: tuple[Path, str],
 def test_broken_backlog_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     """A backlog that does not fit: exit 2, one line per error with its path, no repo made."""
     broken = tmp_path / "broken.json"
-    broken.write_text(json.dumps({"backlog_items": [{
-        "id": "X", "user_story": "s", "priority": 500,
-        "api_requirements": [{"method": "FETCH", "endpoint": "/x"}]}]}))
+    broken.write_text(
+        json.dumps(
+            {
+                "backlog_items": [
+                    {
+                        "id": "X",
+                        "user_story": "s",
+                        "priority": 500,
+                        "api_requirements": [{"method": "FETCH", "endpoint": "/x"}],
+                    }
+                ]
+            }
+        )
+    )
     repo = tmp_path / "svc"
     done = cli("run", str(broken), "--repo", str(repo), "--sandbox", "local")
     assert done.returncode == 2

@@ -25,8 +25,9 @@ def _build(repo: Path, spec: ServiceSpec, box: LocalSandbox) -> list[ScaffoldRes
 
 
 def _lint(box: LocalSandbox) -> str:
-    check = box.run([box.python, "-m", "ruff", "check", "--output-format", "concise", "."],
-                    timeout=120)
+    check = box.run(
+        [box.python, "-m", "ruff", "check", "--output-format", "concise", "."], timeout=120
+    )
     fmt = box.run([box.python, "-m", "ruff", "format", "--check", "."], timeout=120)
     return (check.stdout + fmt.stdout) if (check.exit_code or fmt.exit_code) else ""
 
@@ -67,11 +68,15 @@ def test_second_backlog_extends_and_keeps_hand_edits(tmp_path: Path, local_box: 
     first = compile_backlog(load_backlog(EXAMPLES / "taskboard.json"))
     _build(tmp_path, first, box)
     rules = tmp_path / "backend" / "domain" / "rules" / "project.py"
-    rules.write_text(rules.read_text().replace("Business rules for Project.",
-                                               "Business rules for Project (a human was here)."))
+    rules.write_text(
+        rules.read_text().replace(
+            "Business rules for Project.", "Business rules for Project (a human was here)."
+        )
+    )
     untouched = (tmp_path / "backend" / "api" / "routers" / "auth.py").read_text()
-    second = compile_backlog(load_backlog(DATA / "comments.json"),
-                             base=Manifest.load(tmp_path).spec)
+    second = compile_backlog(
+        load_backlog(DATA / "comments.json"), base=Manifest.load(tmp_path).spec
+    )
     result = scaffold_item(tmp_path, second, "COMM-1", ruff_formatter(box))
     assert result.migration is not None and result.migration.tables_created == ["comments"]
     assert result.migration.tables_altered == ["projects"]

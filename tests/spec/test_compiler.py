@@ -37,8 +37,10 @@ def test_ownership_runs_through_parents(taskboard: ServiceSpec) -> None:
     """Projects belong to the caller directly; tasks through their project."""
     task = taskboard.entity("Task")
     assert task is not None
-    assert [(k.table, k.column) for k in task.owner_chain] == [("tasks", "project_id"),
-                                                               ("projects", "owner_id")]
+    assert [(k.table, k.column) for k in task.owner_chain] == [
+        ("tasks", "project_id"),
+        ("projects", "owner_id"),
+    ]
 
 
 def test_operations_as_written(taskboard: ServiceSpec) -> None:
@@ -49,7 +51,10 @@ def test_operations_as_written(taskboard: ServiceSpec) -> None:
     assert kinds[("GET", "/api/v1/projects/{project_id}/tasks")] == "list"
     assert kinds[("PATCH", "/api/v1/tasks/{task_id}")] == "update"
     login = next(o for o in taskboard.operations if o.kind == "login")
-    assert login.rate_limit is not None and (login.rate_limit.count, login.rate_limit.seconds) == (5, 60)
+    assert login.rate_limit is not None and (login.rate_limit.count, login.rate_limit.seconds) == (
+        5,
+        60,
+    )
 
 
 def test_free_text_is_reported_not_dropped(taskboard: ServiceSpec) -> None:
@@ -80,12 +85,15 @@ def test_extending_keeps_what_was_built(taskboard: ServiceSpec) -> None:
     assert project is not None and project.field("color") is not None
 
 
-@pytest.mark.parametrize(("method", "path", "kind"), [
-    ("POST", "/v1/orders/{order_id}/cancel", "custom"),
-    ("GET", "/api/users/me", "me"),
-    ("PUT", "/books/{book_id}", "replace"),
-    ("DELETE", "/books", "custom"),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "kind"),
+    [
+        ("POST", "/v1/orders/{order_id}/cancel", "custom"),
+        ("GET", "/api/users/me", "me"),
+        ("PUT", "/books/{book_id}", "replace"),
+        ("DELETE", "/books", "custom"),
+    ],
+)
 def test_path_kinds(method: str, path: str, kind: str) -> None:
     """Paths are read by shape: collections, items, nested collections, auth words, actions."""
     assert operation_kind(method, shape(path)) == kind
@@ -96,8 +104,13 @@ def test_schema_spellings() -> None:
     short = object_fields({"title": "string(1-200)", "status": "enum[open|done]", "n": "integer?"})
     assert (short[0].min_length, short[0].max_length, short[0].required) == (1, 200, True)
     assert short[1].enum == ["open", "done"] and not short[2].required
-    full = object_fields({"type": "object", "required": ["title"],
-                          "properties": {"title": {"type": "string", "maxLength": 5}}})
+    full = object_fields(
+        {
+            "type": "object",
+            "required": ["title"],
+            "properties": {"title": {"type": "string", "maxLength": 5}},
+        }
+    )
     assert full[0].required and full[0].max_length == 5
 
 
