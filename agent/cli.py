@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,8 +16,10 @@ from agent import runner
 from agent.backlog import load_backlog
 from agent.cli_sandbox import sandbox_app
 from agent.config import ALL_GATES, RunConfig, Settings
-from agent.errors import BackendAgentError, ConfigError
+from agent.errors import BackendAgentError
+from agent.models.base import ChatModel
 from agent.models.factory import ProviderKeys, build_model
+from agent.models.ledger import Ledger
 from agent.summary import print_summary
 
 app = typer.Typer(
@@ -26,10 +28,10 @@ app = typer.Typer(
 app.add_typer(sandbox_app, name="sandbox")
 console = Console(stderr=True)
 
-SandboxKind = Literal["auto", "docker", "local"]
 RepoOption = Annotated[
     Path, typer.Option("--repo", help="The service's git repo (created if missing).")
 ]
+MODEL_HELP = "offline | anthropic:M | openai:M | openai-compatible:M | scripted:FILE"
 
 
 def _fail(exc: BackendAgentError) -> typer.Exit:
@@ -41,18 +43,18 @@ def _notify(node: str, message: str) -> None:
     console.print(f"[cyan]{node:>12}[/cyan] {message}", highlight=False)
 
 
-def _model(spec: str, settings: Settings, record: Path | None) -> object:
-    if spec != "offline":
-        raise ConfigError(
-            f"--model {spec}: the implement/repair loop does not drive models "
-            "yet; only --model offline runs today"
+def _model(spec: str, settings: Settings, record: Path | None) -> runner.ModelFactory:
+    """Check the model string and its key at once (before anything runs); the model is
+    built later, around the run's ledger."""
+    keys = ProviderKeys.from_environ(os.environ)
+    build_model(spec, keys=keys, base_url=settings.openai_base_url)
+
+    def make(ledger: Ledger) -> ChatModel:
+        return build_model(
+            spec, keys=keys, base_url=settings.openai_base_url, record_to=record, ledger=ledger
         )
-    return build_model(
-        spec,
-        keys=ProviderKeys.from_environ(os.environ),
-        base_url=settings.openai_base_url,
-        record_to=record,
-    )
+
+    return make
 
 
 @app.command()
@@ -69,37 +71,49 @@ def validate(backlog: Path) -> None:
 def run(
     backlog: Path,
     repo: RepoOption,
-    model: Annotated[
-        str,
-        typer.Option(help="offline | anthropic:M | openai:M | openai-compatible:M | scripted:FILE"),
-    ] = "offline",
-    sandbox: Annotated[
-        str, typer.Option(help="auto (Docker) | docker | local (unisolated)")
-    ] = "auto",
-    gates: Annotated[str, typer.Option(help="Comma-separated gates to run.")] = ",".join(ALL_GATES),
+    model: Annotated[str, typer.Option(help=MODEL_HELP)] = "offline",
+    sandbox: Annotated[str, typer.Option(help="auto (Docker) | docker | local (unisolated)")] = (
+        "auto"
+    ),
+    gates: Annotated[str, typer.Option(help="Gates to run, comma-separated.")] = ",".join(
+        ALL_GATES
+    ),
     max_repairs: Annotated[int, typer.Option(help="Repair rounds per item.")] = 5,
+    max_turns: Annotated[int, typer.Option(help="Model replies per session.")] = 40,
+    time_limit_min: Annotated[float | None, typer.Option(help="Wall clock of the run.")] = None,
+    budget_run_usd: Annotated[float | None, typer.Option(help="Cost budget, whole run.")] = None,
+    budget_item_usd: Annotated[float | None, typer.Option(help="Cost budget per item.")] = None,
+    budget_run_tokens: Annotated[int | None, typer.Option(help="Token budget, run.")] = None,
+    budget_item_tokens: Annotated[int | None, typer.Option(help="Token budget, item.")] = None,
+    prices: Annotated[Path | None, typer.Option(help="A price table overriding ours.")] = None,
     branch: Annotated[str | None, typer.Option(help="Branch to commit on.")] = None,
     record: Annotated[Path | None, typer.Option(help="Record the model's replies here.")] = None,
 ) -> None:
     """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    choices: dict[str, Any] = {
+        "model": model,
+        "sandbox": sandbox,
+        "max_repairs": max_repairs,
+        "max_turns": max_turns,
+        "gates": [g.strip() for g in gates.split(",") if g.strip()],
+        "time_limit_min": time_limit_min,
+        "budget_run_usd": budget_run_usd,
+        "budget_item_usd": budget_item_usd,
+        "budget_run_tokens": budget_run_tokens,
+        "budget_item_tokens": budget_item_tokens,
+        "prices": prices,
+        "branch": branch,
+    }
     try:
-        chat = _model(model, settings, record)
-        config = runner.new_run(
-            backlog,
-            repo,
-            model=model,
-            sandbox=sandbox,
-            gates=[g.strip() for g in gates.split(",") if g.strip()],
-            max_repairs=max_repairs,
-            branch=branch,
-        )
+        make_model = _model(model, settings, record)
+        config = runner.new_run(backlog, repo, **choices)
         console.print(
             f"run [bold]{config.run_id}[/bold] on {config.repo} (branch {config.branch})",
             highlight=False,
         )
-        outcome = _drive(config, chat, settings, resume=False)
+        outcome = _drive(config, make_model, settings, resume=False)
     except BackendAgentError as exc:
         raise _fail(exc) from None
     print_summary(console, outcome)
@@ -113,15 +127,16 @@ def resume(run_id: str, repo: RepoOption) -> None:
     settings = Settings()  # type: ignore[call-arg]  # read from the environment
     try:
         config = runner.load_run(repo, run_id)
-        chat = _model(config.model, settings, None)
-        outcome = _drive(config, chat, settings, resume=True)
+        outcome = _drive(config, _model(config.model, settings, None), settings, resume=True)
     except BackendAgentError as exc:
         raise _fail(exc) from None
     print_summary(console, outcome)
     raise typer.Exit(0 if outcome.passed else 1)
 
 
-def _drive(config: RunConfig, chat: object, settings: Settings, resume: bool) -> runner.RunOutcome:
+def _drive(
+    config: RunConfig, make_model: runner.ModelFactory, settings: Settings, resume: bool
+) -> runner.RunOutcome:
     box = runner.open_run_sandbox(config, settings)
     if box.name == "local":
         console.print(
@@ -129,7 +144,7 @@ def _drive(config: RunConfig, chat: object, settings: Settings, resume: bool) ->
             "machine, unisolated"
         )
     try:
-        return runner.drive(config, chat, box, resume=resume, notify=_notify)  # type: ignore[arg-type]
+        return runner.drive(config, make_model, box, resume=resume, notify=_notify)
     finally:
         box.close()
 

@@ -48,6 +48,13 @@ class RunConfig(BaseModel):
     sandbox: Literal["auto", "docker", "local"] = "auto"
     gates: list[GateName] = Field(default_factory=lambda: list(ALL_GATES))
     max_repairs: int = Field(5, ge=0)
+    max_turns: int = Field(40, ge=1)  # model replies per implement or repair session
+    time_limit_min: float | None = Field(None, gt=0)  # wall clock of the whole run
+    budget_run_tokens: int | None = None
+    budget_run_usd: float | None = None
+    budget_item_tokens: int | None = None
+    budget_item_usd: float | None = None
+    prices: Path | None = None  # a price table overriding the shipped one
     command_timeout_s: float = Field(600, gt=0)
     branch: str | None = None  # default: backend-agent/<item> or backend-agent/run-<id>
     author_name: str = "backend-agent"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from agent.config import RunConfig
 from agent.models.base import ChatModel
+from agent.models.ledger import Ledger
 from sandbox.base import Sandbox
 
 Notify = Callable[[str, str], None]
@@ -27,6 +29,17 @@ class RunContext:
     sandbox: Sandbox
     model: ChatModel
     notify: Notify = field(default=_quiet)
+    ledger: Ledger | None = None
+
+    @contextmanager
+    def scope(self, *, node: str, item: str | None) -> Iterator[None]:
+        """Tag the model calls made inside with this node and item (for usage and budgets)."""
+        with self.ledger.scope(node=node, item=item) if self.ledger else nullcontext():
+            yield
+
+    def usage(self) -> dict[str, Any]:
+        """The ledger's snapshot, for the checkpointed state (empty without a ledger)."""
+        return self.ledger.snapshot() if self.ledger else {}
 
     def record(self, node: str, **data: Any) -> None:
         """Append one step to the run's trajectory (`trajectory.jsonl`) and tell the user."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,8 @@ from agent.delivery.git import checkout_branch, ensure_clean, open_repo
 from agent.errors import RunNotFound, SandboxUnavailable
 from agent.graph import build_graph
 from agent.models.base import ChatModel
+from agent.models.ledger import Budgets, Ledger
+from agent.models.pricing import PriceTable
 from agent.report.schema import Report
 from agent.state import RunState
 from sandbox.base import Sandbox, SandboxError, Services
@@ -100,19 +102,35 @@ def open_run_sandbox(config: RunConfig, settings: Settings) -> Sandbox:
         raise SandboxUnavailable(str(exc)) from None
 
 
+ModelFactory = Callable[[Ledger], ChatModel]
+
+
+def budgets(config: RunConfig) -> Budgets:
+    return Budgets(
+        run_tokens=config.budget_run_tokens,
+        run_cost_usd=config.budget_run_usd,
+        item_tokens=config.budget_item_tokens,
+        item_cost_usd=config.budget_item_usd,
+    )
+
+
 def drive(
     config: RunConfig,
-    model: ChatModel,
+    make_model: ModelFactory,
     sandbox: Sandbox,
     *,
     resume: bool,
     notify: Notify | None = None,
 ) -> RunOutcome:
-    """Run (or resume) the graph of `config` to its end."""
-    context = RunContext(config=config, sandbox=sandbox, model=model)
+    """Run (or resume) the graph of `config` to its end; a resumed run keeps its spend."""
+    thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
+    prices = PriceTable.load(config.prices)
+    with checkpointer(config.repo) as saver:
+        spent = build_graph(saver).get_state(thread).values.get("usage") or {}
+    ledger = Ledger.restore(spent, prices, budgets(config))
+    context = RunContext(config=config, sandbox=sandbox, model=make_model(ledger), ledger=ledger)
     if notify is not None:
         context.notify = notify
-    thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
     first: RunState | None = (
         None if resume else {"run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
     )

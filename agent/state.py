@@ -47,6 +47,7 @@ class RunState(TypedDict, total=False):
     current: str | None
     branch: str | None
     report_path: str | None
+    usage: dict[str, Any]  # the ledger's snapshot: every billed model call
 
 
 def item(state: RunState, item_id: str | None = None) -> ItemRecord:

@@ -6,6 +6,8 @@ that timed out is an error result.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sandbox.base import CommandResult, Sandbox
@@ -58,13 +60,20 @@ def _timed_out(result: CommandResult, timeout: float) -> None:
         raise ToolError(f"{' '.join(result.argv[1:4])} timed out after {timeout:.0f}s\n{tail}")
 
 
-def run_tests(ws: Workspace, sandbox: Sandbox, timeout: float, args: RunTestsArgs) -> str:
-    """pytest -q on the selection; the exit code's meaning first, then the output."""
+def run_tests(
+    ws: Workspace,
+    sandbox: Sandbox,
+    timeout: float,
+    args: RunTestsArgs,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """pytest -q on the selection (with `env`, e.g. DATABASE_URL); the exit code's meaning
+    first, then the output."""
     argv = [sandbox.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"]
     argv += _confined(ws, args.tests)
     if args.keyword:
         argv += ["-k", args.keyword]
-    result = sandbox.run(argv, timeout=timeout)
+    result = sandbox.run(argv, timeout=timeout, env=env)
     _timed_out(result, timeout)
     meaning = PYTEST_EXITS.get(result.exit_code, "unexpected exit")
     return f"pytest: {meaning}\n{_report('pytest', result)}"

@@ -71,6 +71,7 @@ class Toolbox:
         test_timeout_s: float = 600.0,
         lint_timeout_s: float = 120.0,
         only: Iterable[str] | None = None,
+        test_env: Mapping[str, str] | None = None,
     ) -> None:
         ws = Workspace(sandbox.workspace)
         self.result_chars = result_chars
@@ -84,7 +85,7 @@ class Toolbox:
             self._tool(
                 "run_tests",
                 checks.RunTestsArgs,
-                partial(checks.run_tests, ws, sandbox, test_timeout_s),
+                partial(checks.run_tests, ws, sandbox, test_timeout_s, env=test_env),
             ),
             self._tool(
                 "run_lint",

@@ -66,7 +66,9 @@ class ScriptedModel:
 
     def _divergence(self, step: Step, messages: Sequence[Message], offered: list[str]) -> str:
         fresh = new_messages(messages)
-        pending = self._pending_calls()
+        # a fresh conversation (a system prompt and one task) owes no earlier tool answers
+        opens = [m.role for m in messages] in (["system", "user"], ["user"])
+        pending = [] if opens else self._pending_calls()
         answered = {m.tool_call_id for m in fresh if m.role == "tool"}
         missing = [c for c in pending if c not in answered]
         if missing:

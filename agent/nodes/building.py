@@ -7,9 +7,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+import prompts
+from agent.backlog import load_backlog as read_backlog
 from agent.context import RunContext
+from agent.loop import LoopOutcome
+from agent.nodes.modelwork import session
 from agent.scaffold.workspace import Formatter, scaffold_item
-from agent.spec.types import ServiceSpec
+from agent.spec.types import Gap, ServiceSpec
 from agent.state import RunState, item, put_item
 from sandbox.base import Sandbox
 
@@ -57,15 +61,63 @@ def scaffold(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
 
 
 def implement(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Offline: the scaffold is the implementation; every gap of the item is reported."""
-    record = item(state)
+    """Offline: the scaffold is the implementation and every gap of the item is reported.
+    With a model: it implements the gaps and writes tests for the criteria, through tools."""
+    ctx, record = runtime.context, item(state)
     spec = ServiceSpec.model_validate(state["spec"])
-    record.not_implemented = [g for g in spec.gaps if g.item_id == record.id]
+    gaps = [g for g in spec.gaps if g.item_id == record.id]
     record.status = "implemented"
-    runtime.context.record(
+    if ctx.model.offline:
+        record.not_implemented = gaps
+        ctx.record(
+            "implement",
+            item=record.id,
+            model=ctx.model.name,
+            message=f"{len(gaps)} gap(s) left for a model",
+        )
+        return put_item(state, record)
+    backlog = read_backlog(ctx.config.backlog)
+    source = next(i for i in backlog.backlog_items if i.id == record.id)
+    covered = {t.index + 1 for t in spec.criteria_tests if t.item_id == record.id}
+    prompt = prompts.render(
+        "implement",
+        item=source,
+        gaps=gaps,
+        covered=covered,
+        operations=[o for o in spec.operations if o.item_id == record.id],
+    )
+    outcome = session(runtime, record, "implement", prompt)
+    record.not_implemented = claimed_gaps(gaps, outcome)
+    ctx.record(
         "implement",
         item=record.id,
-        model=runtime.context.model.name,
-        message=f"{len(record.not_implemented)} gap(s) left for a model",
+        model=ctx.model.name,
+        turns=outcome.turns if outcome else None,
+        stop=record.stop_reason,
+        message=f"model {'finished' if outcome and outcome.finished else 'stopped'}",
     )
-    return put_item(state, record)
+    return {**put_item(state, record), "usage": ctx.usage()}
+
+
+def claimed_gaps(gaps: list[Gap], outcome: LoopOutcome | None) -> list[Gap]:
+    """What stays not implemented: the model's own list when it finished, else every gap.
+
+    A claim of "implemented" is not believed for criteria (only passing tests count); for
+    free-text rules the claim is all there is, and the report shows it as the model's."""
+    if outcome is None or outcome.finished is None:
+        return gaps
+    said = outcome.finished.not_implemented
+    return [
+        g.model_copy(update={"reason": "the model says it did not implement it"})
+        for g in gaps
+        if g.kind != "criterion" and any(g.text in s or s in g.text for s in said)
+    ] + [
+        Gap(
+            item_id=gaps[0].item_id if gaps else "",
+            kind="rule",
+            text=s,
+            reason="the model says it did not implement it",
+        )
+        for s in said
+        if not any(g.text in s or s in g.text for g in gaps)
+    ]

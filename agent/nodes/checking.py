@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -36,14 +37,35 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     return put_item(state, record)
 
 
+def _minutes_since(started_at: str) -> float:
+    return (datetime.now(UTC) - datetime.fromisoformat(started_at)).total_seconds() / 60
+
+
+def why_stop(state: RunState, context: RunContext) -> str | None:
+    """Why the repair loop ends for the current item, or None to repair once more."""
+    record, config = item(state), context.config
+    evidence = record.evidence
+    limit = config.time_limit_min
+    stops = [
+        (record.passed, "all gates passed"),
+        (context.model.offline, "the offline model cannot repair"),
+        (bool(record.stop_reason), record.stop_reason or ""),
+        (
+            record.repairs >= config.max_repairs,
+            f"max repair iterations ({config.max_repairs}) reached",
+        ),
+        (
+            len(evidence) >= 2 and evidence[-1].signature() == evidence[-2].signature(),
+            "stuck: the same failures twice in a row",
+        ),
+        (
+            limit is not None and _minutes_since(state["started_at"]) > limit,
+            f"time limit ({limit} min) reached",
+        ),
+    ]
+    return next((reason for hit, reason in stops if hit), None)
+
+
 def after_verify(state: RunState, runtime: Runtime[RunContext]) -> Literal["repair", "deliver"]:
     """Repair while a model can and the limits allow; otherwise deliver what there is."""
-    record = item(state)
-    if record.passed or runtime.context.model.offline:
-        return "deliver"
-    if record.repairs >= runtime.context.config.max_repairs:
-        return "deliver"
-    evidence = record.evidence
-    if len(evidence) >= 2 and evidence[-1].signature() == evidence[-2].signature():
-        return "deliver"
-    return "repair"
+    return "deliver" if why_stop(state, runtime.context) else "repair"

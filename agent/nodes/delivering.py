@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import RunContext
 from agent.delivery.git import checkout_branch, commit_all, open_repo
+from agent.nodes.checking import why_stop
 from agent.state import ItemRecord, RunState, item, put_item
 
 
@@ -35,6 +36,7 @@ def deliver(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     repo = open_repo(config.repo, author)
     branch = config.branch or repo.active_branch.name
     checkout_branch(repo, branch)
+    record.stop_reason = why_stop(state, runtime.context)
     record.commit = commit_all(repo, commit_message(record, state["run_id"]), author)
     record.status = "delivered"
     runtime.context.record(

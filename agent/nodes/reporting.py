@@ -26,6 +26,7 @@ def report(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         sandbox=ctx.sandbox.name,
         started_at=state["started_at"],
         branch=ctx.config.branch,
+        ledger=ctx.ledger,
     )
     path = ctx.config.run_dir / "report.json"
     path.write_text(built.model_dump_json(indent=2))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from agent.config import RunConfig
+from agent.models.ledger import Ledger, Totals
 from agent.report.schema import (
     CriterionRow,
     DatabaseChange,
@@ -15,6 +16,7 @@ from agent.report.schema import (
     NotImplemented,
     Report,
     RunInfo,
+    Usage,
 )
 from agent.scaffold.migrations import MigrationRecord
 from agent.spec.types import ServiceSpec
@@ -24,15 +26,14 @@ from agent.verify.evidence import Evidence
 NOT_RUN = "not measured: no gate of this run {what} (gates run: {gates})"
 
 
-def _criteria(
-    record: ItemRecord, spec: ServiceSpec, backlog_texts: list[str]
-) -> list[CriterionRow]:
-    outcomes = {t.name: t.outcome for t in (record.evidence[-1].tests if record.evidence else [])}
+def _criteria(record: ItemRecord, spec: ServiceSpec) -> list[CriterionRow]:
+    """Each criterion with the tests marked for it in the last verify; met only when every
+    one of them ran and passed."""
+    ran = record.evidence[-1].tests if record.evidence else []
     rows = []
-    for index, text in enumerate(backlog_texts):
-        tests = [
-            t.test_name for t in spec.criteria_tests if t.item_id == record.id and t.index == index
-        ]
+    for number, text in enumerate(record.criteria, start=1):
+        marked = [t for t in ran if f"{record.id}#{number}" in t.criteria]
+        met = bool(marked) and all(t.outcome == "passed" for t in marked)
         gap = next(
             (
                 g
@@ -41,11 +42,17 @@ def _criteria(
             ),
             None,
         )
-        met = bool(tests) and all(outcomes.get(t) == "passed" for t in tests)
-        reason = (
-            "" if met else (gap.reason if gap else "its test did not pass" if tests else "no test")
+        if met:
+            reason = ""
+        elif marked:
+            reason = "a test marked for it did not pass"
+        else:
+            reason = gap.reason if gap else "no test is marked for it"
+        rows.append(
+            CriterionRow(
+                index=number, text=text, tests=[t.id for t in marked], met=met, reason=reason
+            )
         )
-        rows.append(CriterionRow(index=index + 1, text=text, tests=tests, met=met, reason=reason))
     return rows
 
 
@@ -71,9 +78,10 @@ def _item(record: ItemRecord, spec: ServiceSpec) -> ItemReport:
         priority=record.priority,
         status="passed" if record.passed else "failed",
         repair_iterations=record.repairs,
+        stop_reason=record.stop_reason,
         commit=record.commit,
         gates=_gates(last),
-        acceptance_criteria=_criteria(record, spec, record.criteria),
+        acceptance_criteria=_criteria(record, spec),
         not_implemented=[
             NotImplemented(kind=g.kind, text=g.text, reason=g.reason)
             for g in record.not_implemented
@@ -96,6 +104,20 @@ def _endpoints(record: ItemRecord, spec: ServiceSpec) -> ImplementedEndpoints:
     )
 
 
+def _usage(totals: Totals) -> Usage:
+    return Usage(
+        calls=totals.calls,
+        failed_calls=totals.failed_calls,
+        input_tokens=totals.usage.input_tokens,
+        output_tokens=totals.usage.output_tokens,
+        cached_tokens=totals.usage.cached_tokens,
+        cost_usd=round(totals.cost_usd, 6)
+        if totals.calls > totals.unpriced_calls or not totals.calls
+        else None,
+        unpriced_calls=totals.unpriced_calls,
+    )
+
+
 def build_report(
     *,
     records: list[ItemRecord],
@@ -105,8 +127,9 @@ def build_report(
     sandbox: str,
     started_at: str,
     branch: str | None,
+    ledger: Ledger | None = None,
 ) -> Report:
-    """The report of a run, from its item records and the repo's migrations."""
+    """The report of a run, from its item records, the repo's migrations and the ledger."""
     gates = ", ".join(config.gates)
     final = next((r.evidence[-1] for r in reversed(records) if r.evidence), None)
     tests = final.check("tests") if final else None
@@ -137,6 +160,10 @@ def build_report(
     if tests:
         report.test_results.integration_tests_passed = int(tests.figures.get("passed") or 0)
     report.items = [_item(r, spec) for r in records]
+    if ledger is not None:
+        report.run.usage = _usage(ledger.totals())
+        report.run.usage_by_item = {k: _usage(v) for k, v in ledger.by_item().items()}
+        report.run.usage_by_node = {k: _usage(v) for k, v in ledger.by_node().items()}
     report.not_measured = {
         "deployment": NOT_RUN.format(what="deployed or started the service", gates=gates),
         "implemented_endpoints[].endpoints[].response_time_p95": NOT_RUN.format(

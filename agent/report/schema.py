@@ -85,11 +85,24 @@ class ItemReport(BaseModel):
     priority: int
     status: str  # passed, failed
     repair_iterations: int = 0
+    stop_reason: str | None = None
     commit: str | None = None
     gates: list[GateRow] = Field(default_factory=list)
     acceptance_criteria: list[CriterionRow] = Field(default_factory=list)
     not_implemented: list[NotImplemented] = Field(default_factory=list)
     kept_hand_edits: list[str] = Field(default_factory=list)
+
+
+class Usage(BaseModel):
+    """Model usage: every billed call, failed and retried ones included."""
+
+    calls: int = 0
+    failed_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float | None = None
+    unpriced_calls: int = 0
 
 
 class RunInfo(BaseModel):
@@ -101,6 +114,9 @@ class RunInfo(BaseModel):
     finished_at: str | None = None
     duration_s: float | None = None
     gates: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    usage_by_item: dict[str, Usage] = Field(default_factory=dict)
+    usage_by_node: dict[str, Usage] = Field(default_factory=dict)
 
 
 class Report(BaseModel):

@@ -27,6 +27,12 @@ PHRASES = [
     (re.compile(r"\b201\b|is created|are created|gets created", re.I), 201),
     (re.compile(r"\b200\b|returns? (a |the )?(list|page|token)|paginated", re.I), 200),
 ]
+BUSINESS = re.compile(  # a rule in the criterion: only a model's test can show it
+    r"\bcannot\b|\bcan't\b|\bmust not\b|\bonly\b|\bnot allowed\b|\bunless\b|\bback to\b|"
+    r"\bbefore\b|\bafter\b|\bmore than\b|\bless than\b|\bexceed",
+    re.I,
+)
+RULE_STATUSES = {200, 201, 204, 409, 422}
 OUT_OF_REACH = re.compile(
     r"another user|other user|someone else|total|sum|average|percent|progress|count of|"
     r"cannot exceed|at most \d+ (?!requests|attempts|calls)|email is sent|notif|webhook",
@@ -91,7 +97,8 @@ def match(
 ) -> CriterionTest | Gap:
     """The generated test for one criterion, or the gap saying why there is none."""
     status = _status(text)
-    if status is None or OUT_OF_REACH.search(text):
+    business = status in RULE_STATUSES and BUSINESS.search(text) is not None
+    if status is None or OUT_OF_REACH.search(text) or business:
         return Gap(
             item_id=item.id,
             kind="criterion",

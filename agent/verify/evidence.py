@@ -26,6 +26,7 @@ class TestOutcome(BaseModel):
     outcome: str  # passed, failed, error, skipped
     message: str = ""
     duration_s: float = 0.0
+    criteria: list[str] = Field(default_factory=list)  # "ITEM#n" from criterion markers
 
 
 class CheckResult(BaseModel):

@@ -28,6 +28,9 @@ def junit(path: Path) -> list[TestOutcome]:
                 outcome = {"failure": "failed"}.get(tag, tag)
                 message = (node.get("message") or "") + "\n" + (node.text or "")
                 break
+        criteria = [
+            p.get("value", "") for p in case.iter("property") if p.get("name") == "criterion"
+        ]
         outcomes.append(
             TestOutcome(
                 id=f"{module}.py::{name}",
@@ -35,6 +38,7 @@ def junit(path: Path) -> list[TestOutcome]:
                 outcome=outcome,
                 message=message.strip()[:DETAIL_CHARS],
                 duration_s=float(case.get("time") or 0),
+                criteria=criteria,
             )
         )
     return outcomes

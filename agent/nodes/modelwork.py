@@ -1,0 +1,50 @@
+"""A model session on the repo: a scratch database for its tests, the tools, the loop.
+
+Shared by implement and repair. A budget that stops the session is recorded on the item
+(the router then delivers what there is); a provider that gives up raises, and the run
+stays resumable from the node's checkpoint.
+"""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+import prompts
+from agent.context import RunContext
+from agent.errors import BudgetExceeded
+from agent.loop import LoopOutcome, run_tools
+from agent.models.base import Message
+from agent.state import ItemRecord
+from agent.verify import database
+from tools import Toolbox
+
+
+def session(
+    runtime: Runtime[RunContext], record: ItemRecord, node: str, prompt: str
+) -> LoopOutcome | None:
+    """Run one conversation for `record`; None when a budget stopped it (noted on it)."""
+    ctx = runtime.context
+    services = ctx.sandbox.start_services()
+    name = f"ba_{ctx.config.run_id[:8]}_{record.id}_{node}_{record.repairs}"
+    name = name.lower().replace("-", "_").replace(".", "_")
+    url = database.create(ctx.sandbox, services.postgres_url, name)
+    toolbox = Toolbox(
+        ctx.sandbox,
+        test_env={"DATABASE_URL": url, "REDIS_URL": services.redis_url},
+        test_timeout_s=ctx.config.command_timeout_s,
+    )
+    messages = [
+        Message(role="system", content=prompts.render("system")),
+        Message(role="user", content=prompt),
+    ]
+    transcript = ctx.config.run_dir / f"conversation-{record.id}-{node}-{record.repairs}.jsonl"
+    try:
+        with ctx.scope(node=node, item=record.id):
+            return run_tools(
+                ctx.model, toolbox, messages, max_turns=ctx.config.max_turns, transcript=transcript
+            )
+    except BudgetExceeded as exc:
+        record.stop_reason = f"budget: {exc}"
+        return None
+    finally:
+        database.drop(ctx.sandbox, services.postgres_url, name)
