@@ -43,7 +43,7 @@ UNION_TAGS = {"str", "constrained-str", "EntitySpec", "dict[str,any]"}
 STRING_TAGS = {"str", "constrained-str"}
 
 
-def _schema_problems(err: ValidationError) -> list[str]:
+def schema_problems(err: ValidationError) -> list[str]:
     """One line per error; of a `str | object` union, only the object branch's errors."""
     errors = err.errors()
     object_branches = {
@@ -97,7 +97,7 @@ def parse_backlog(text: str) -> Backlog:
     try:
         backlog = Backlog.model_validate(raw)
     except ValidationError as exc:
-        raise BacklogError(_schema_problems(exc)) from None
+        raise BacklogError(schema_problems(exc)) from None
     problems = _semantic_problems(backlog)
     if problems:
         raise BacklogError(problems)

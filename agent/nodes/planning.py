@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.backlog import load_backlog as read_backlog
 from agent.context import RunContext
+from agent.planner import plan_item, with_plans
 from agent.scaffold.workspace import Manifest
 from agent.spec.compiler import compile_backlog
 from agent.state import ItemRecord, RunState
@@ -28,9 +29,33 @@ def load_backlog(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any
     return {"order": order, "items": items, "current": None}
 
 
+def _plan_missing_endpoints(context: RunContext) -> None:
+    """With a model, items that declare no endpoints get them planned; the run's copy of
+    the backlog is rewritten with them (so a resumed run does not plan twice)."""
+    backlog = read_backlog(context.config.backlog)
+    empty = [i for i in backlog.by_priority() if not i.api_requirements]
+    if context.model.offline or not empty:
+        return
+    taken = {r.key for i in backlog.backlog_items for r in i.api_requirements}
+    planned = {}
+    for item in empty:
+        with context.scope(node="plan", item=item.id):
+            planned[item.id] = plan_item(context.model, item, taken)
+        taken |= {r.key for r in planned[item.id]}
+        context.record(
+            "plan",
+            item=item.id,
+            message=f"planned {len(planned[item.id])} endpoint(s) from the user story",
+        )
+    raw = json.loads(context.config.backlog.read_text())
+    context.config.backlog.write_text(json.dumps(with_plans(raw, planned), indent=1))
+    read_backlog(context.config.backlog)
+
+
 def plan(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Compile the backlog onto what the repo already has; write the plan beside the run."""
     config = runtime.context.config
+    _plan_missing_endpoints(runtime.context)
     backlog = read_backlog(config.backlog)
     base = Manifest.load(config.repo).spec
     spec = compile_backlog(backlog, base=base)
@@ -56,7 +81,7 @@ def plan(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         message=f"{len(spec.operations)} endpoint(s), "
         f"{len(spec.entities)} entit(ies), {len(spec.gaps)} gap(s)",
     )
-    return {"spec": spec.model_dump(mode="json")}
+    return {"spec": spec.model_dump(mode="json"), "usage": runtime.context.usage()}
 
 
 def next_item(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:

@@ -38,6 +38,7 @@ STATIC = [
     "backend/tests/__init__.py",
     "backend/tests/conftest.py",
     "backend/tests/factories.py",
+    "backend/tests/test_health.py",
     "alembic.ini",
     "alembic/env.py",
     "pyproject.toml",

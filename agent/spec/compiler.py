@@ -205,6 +205,15 @@ def _implied_indexes(entity: EntitySpec) -> None:
 
 def _free_text(item: BacklogItem) -> list[Gap]:
     out = []
+    if not item.api_requirements:
+        out.append(
+            Gap(
+                item_id=item.id,
+                kind="endpoint",
+                text=item.user_story,
+                reason="no api_requirements: planning endpoints from the user story needs a model",
+            )
+        )
     for attr, kind in FREE_TEXT:
         for text in getattr(item.business_logic, attr):
             out.append(

@@ -19,6 +19,6 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
     assert report.run.sandbox == "docker"
-    assert report.test_results.integration_tests_passed == 31
+    assert report.test_results.integration_tests_passed == 34
     assert all(item.status == "passed" for item in report.items)
     assert all(e.get("passed") for e in trajectory(repo) if e["node"] == "verify")
