@@ -1,0 +1,70 @@
+"""Every prompt template renders with the context its node gives it (StrictUndefined)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import prompts
+from agent.backlog import load_backlog
+from agent.spec.compiler import compile_backlog
+from agent.verify.brief import brief
+from agent.verify.evidence import CheckResult, Evidence, Failure
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "taskboard.json"
+
+
+def test_every_template_is_covered() -> None:
+    """The templates shipped are the ones the nodes render."""
+    assert prompts.template_names() == ["implement", "plan", "repair", "system"]
+
+
+def test_implement_and_plan_render_from_the_example() -> None:
+    """implement lists endpoints, criteria and gaps; plan lists the routes already taken."""
+    backlog = load_backlog(EXAMPLE)
+    spec = compile_backlog(backlog)
+    item = backlog.by_priority()[2]
+    text = prompts.render(
+        "implement",
+        item=item,
+        covered={1, 2},
+        gaps=[g for g in spec.gaps if g.item_id == item.id],
+        operations=[o for o in spec.operations if o.item_id == item.id],
+    )
+    assert "PATCH /api/v1/tasks/{task_id}" in text
+    assert "A task cannot move from done back to todo" in text
+    assert "(already shown by a generated test)" in text
+    plan = prompts.render("plan", item=item, taken=["GET /api/v1/projects"])
+    assert "GET /api/v1/projects" in plan and item.user_story in plan
+    assert "FastAPI" in prompts.render("system")
+
+
+def test_repair_carries_only_the_failures() -> None:
+    """repair shows each failed gate's failures with their trimmed detail, not passed gates."""
+    detail = (
+        "def test_x():\n>       assert r.status_code == 422\nE       assert 200 == 422\n"
+        "backend/tests/test_notes.py:12: AssertionError"
+    )
+    evidence = Evidence(
+        iteration=1,
+        sandbox="local",
+        checks=[
+            CheckResult(name="lint", passed=True, summary="0 finding(s)"),
+            CheckResult(
+                name="tests",
+                passed=False,
+                summary="1/2 passed",
+                failures=[
+                    Failure(
+                        check="tests",
+                        where="backend/tests/test_notes.py::test_x",
+                        message="assert 200 == 422",
+                        detail=detail,
+                    )
+                ],
+            ),
+        ],
+    )
+    text = prompts.render("repair", item_id="N-1", attempt=1, checks=brief(evidence))
+    assert "backend/tests/test_notes.py::test_x" in text and "E       assert 200 == 422" in text
+    assert "at backend/tests/test_notes.py:12: AssertionError" in text
+    assert "== lint" not in text
