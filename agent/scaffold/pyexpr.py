@@ -104,6 +104,19 @@ def response_field(field: FieldSpec) -> str:
     return f"{field.name}: {annotation} | None = None"
 
 
+def sa_type(field: FieldSpec) -> str:
+    """The SQLAlchemy type of a column (`String(120)`, `Text()`, `BigInteger()` …)."""
+    if field.secret:
+        return "String(100)"
+    if field.type == "string":
+        return f"String({field.max_length})" if field.max_length else "Text()"
+    return SA_TYPES[field.type]
+
+
+def _column_name(field: FieldSpec) -> str:
+    return f"{field.name}_hash" if field.secret else field.name
+
+
 def column(field: FieldSpec, ref_table: str | None = None) -> str:
     """`name: Mapped[T | None] = mapped_column(...)` for the ORM model."""
     if ref_table:
@@ -112,13 +125,12 @@ def column(field: FieldSpec, ref_table: str | None = None) -> str:
             f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))'
         )
     if field.secret:
-        return f"{field.name}_hash: Mapped[str] = mapped_column(String(100))"
-    if field.type == "string":
-        sa = f"String({field.max_length})" if field.max_length else "Text()"
-    else:
-        sa = SA_TYPES[field.type]
+        return f"{_column_name(field)}: Mapped[str] = mapped_column({sa_type(field)})"
     default = f", default={field.default!r}" if field.default is not None else ""
-    return f"{field.name}: Mapped[{MAPPED[field.type]} | None] = mapped_column({sa}{default})"
+    return (
+        f"{field.name}: Mapped[{MAPPED[field.type]} | None] = "
+        f"mapped_column({sa_type(field)}{default})"
+    )
 
 
 def migration_column(field: FieldSpec, ref_table: str | None = None) -> str:
@@ -128,11 +140,6 @@ def migration_column(field: FieldSpec, ref_table: str | None = None) -> str:
             f'sa.Column("{field.name}", sa.Uuid(), sa.ForeignKey("{ref_table}.id", '
             f'ondelete="CASCADE"), nullable=True)'
         )
-    if field.secret:
-        return f'sa.Column("{field.name}_hash", sa.String(100), nullable=False)'
-    if field.type == "string":
-        sa = f"sa.String({field.max_length})" if field.max_length else "sa.Text()"
-    else:
-        sa = "sa." + SA_TYPES[field.type]
+    nullable = "False" if field.secret else "True"
     default = f", server_default={str(field.default)!r}" if field.default is not None else ""
-    return f'sa.Column("{field.name}", {sa}, nullable=True{default})'
+    return f'sa.Column("{_column_name(field)}", sa.{sa_type(field)}, nullable={nullable}{default})'

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docker
 import pytest
 
 from agent.report.schema import Report
+from sandbox.docker.reaper import LABEL
 from tests.e2e.helpers import cli, run_dir, trajectory
 
 pytestmark = [pytest.mark.slow, pytest.mark.docker]
@@ -22,3 +24,6 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     assert report.test_results.integration_tests_passed == 34
     assert all(item.status == "passed" for item in report.items)
     assert all(e.get("passed") for e in trajectory(repo) if e["node"] == "verify")
+    client = docker.DockerClient(base_url="unix:///var/run/docker.sock")
+    left = client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
+    assert [c.name for c in left if report.run.run_id in c.name] == []
