@@ -16,6 +16,8 @@ from agent import runner
 from agent.backlog import load_backlog
 from agent.cli_sandbox import sandbox_app
 from agent.config import ALL_GATES, RunConfig, Settings
+from agent.delivery.forge import Forge
+from agent.delivery.select import check_remote, open_forge
 from agent.errors import BackendAgentError
 from agent.models.base import ChatModel
 from agent.models.factory import ProviderKeys, build_model
@@ -88,8 +90,19 @@ def run(
     prices: Annotated[Path | None, typer.Option(help="A price table overriding ours.")] = None,
     branch: Annotated[str | None, typer.Option(help="Branch to commit on.")] = None,
     record: Annotated[Path | None, typer.Option(help="Record the model's replies here.")] = None,
+    open_pr: Annotated[
+        bool, typer.Option("--open-pr/--no-pr", help="Push the branch, open or update its PR.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the PR it would open; push nothing.")
+    ] = False,
+    remote: Annotated[str | None, typer.Option(help="Push here, not to origin.")] = None,
+    label: Annotated[list[str] | None, typer.Option(help="PR label (repeatable).")] = None,
+    base: Annotated[str | None, typer.Option(help="PR base; default: current branch.")] = None,
+    issue: Annotated[int | None, typer.Option(help="Issue the PR closes.")] = None,
 ) -> None:
-    """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report."""
+    """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report,
+    and with --open-pr push the branch and open (or update) its pull request."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     settings = Settings()  # type: ignore[call-arg]  # read from the environment
     choices: dict[str, Any] = {
@@ -105,19 +118,25 @@ def run(
         "budget_item_tokens": budget_item_tokens,
         "prices": prices,
         "branch": branch,
+        "open_pr": open_pr or dry_run,
+        "dry_run": dry_run,
+        "remote": remote,
+        "labels": label or [],
+        "base": base,
+        "issue": issue,
     }
     try:
         make_model = _model(model, settings, record)
+        forge = _forge(settings, repo, remote, open_pr=open_pr, dry_run=dry_run)
         config = runner.new_run(backlog, repo, **choices)
         console.print(
             f"run [bold]{config.run_id}[/bold] on {config.repo} (branch {config.branch})",
             highlight=False,
         )
-        outcome = _drive(config, make_model, settings, resume=False)
+        outcome = _drive(config, make_model, settings, forge, resume=False)
     except BackendAgentError as exc:
         raise _fail(exc) from None
-    print_summary(console, outcome)
-    raise typer.Exit(0 if outcome.passed else 1)
+    _finish(config, outcome)
 
 
 @app.command()
@@ -127,15 +146,44 @@ def resume(run_id: str, repo: RepoOption) -> None:
     settings = Settings()  # type: ignore[call-arg]  # read from the environment
     try:
         config = runner.load_run(repo, run_id)
-        outcome = _drive(config, _model(config.model, settings, None), settings, resume=True)
+        make_model = _model(config.model, settings, None)
+        forge = _forge(
+            settings, config.repo, config.remote, open_pr=config.open_pr, dry_run=config.dry_run
+        )
+        outcome = _drive(config, make_model, settings, forge, resume=True)
     except BackendAgentError as exc:
         raise _fail(exc) from None
+    _finish(config, outcome)
+
+
+def _forge(
+    settings: Settings, repo: Path, remote: str | None, *, open_pr: bool, dry_run: bool
+) -> Forge | None:
+    """The forge of a run that will open a pull request (checked before anything runs)."""
+    if remote is not None:
+        check_remote(remote)
+    return open_forge(settings, repo, remote) if open_pr and not dry_run else None
+
+
+def _finish(config: RunConfig, outcome: runner.RunOutcome) -> None:
+    """The summary; the PR (or, on a dry run, the PR it would open, on stdout); exit code."""
     print_summary(console, outcome)
+    delivery = outcome.report.delivery
+    if config.dry_run:
+        typer.echo((config.run_dir / "pull_request.md").read_text())
+    elif delivery is not None and delivery.pull_request is not None:
+        pr = delivery.pull_request
+        state = "draft" if pr.draft else "ready for review"
+        console.print(f"pull request #{pr.number} ({state}): {pr.url}", highlight=False)
     raise typer.Exit(0 if outcome.passed else 1)
 
 
 def _drive(
-    config: RunConfig, make_model: runner.ModelFactory, settings: Settings, resume: bool
+    config: RunConfig,
+    make_model: runner.ModelFactory,
+    settings: Settings,
+    forge: Forge | None,
+    resume: bool,
 ) -> runner.RunOutcome:
     box = runner.open_run_sandbox(config, settings)
     if box.name == "local":
@@ -144,7 +192,7 @@ def _drive(
             "machine, unisolated"
         )
     try:
-        return runner.drive(config, make_model, box, resume=resume, notify=_notify)
+        return runner.drive(config, make_model, box, resume=resume, notify=_notify, forge=forge)
     finally:
         box.close()
 

@@ -27,6 +27,15 @@ class Settings(BaseSettings):
     openai_compatible_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     github_token: SecretStr | None = None
+    # A GitHub App instead of a token: id, PEM key (or a file holding it), installation.
+    github_app_id: str | None = None
+    github_app_private_key: SecretStr | None = None
+    github_app_private_key_path: Path | None = None
+    github_app_installation_id: int | None = None
+    # REST root: GitHub Enterprise Server is https://HOST/api/v3.
+    github_api_url: str = "https://api.github.com"
+    # owner/name, when the push remote's URL does not say it (a local path, a mirror).
+    github_repository: str | None = None
     docker_host: str = Field("unix:///var/run/docker.sock", alias="DOCKER_HOST")
     backend_agent_cache: Path = Field(
         Path.home() / ".cache" / "backend-agent", alias="BACKEND_AGENT_CACHE"
@@ -59,6 +68,13 @@ class RunConfig(BaseModel):
     branch: str | None = None  # default: backend-agent/<item> or backend-agent/run-<id>
     author_name: str = "backend-agent"
     author_email: str = "backend-agent@users.noreply.localhost"
+    # Delivery: by default everything stays local (commits on `branch`, nothing pushed).
+    open_pr: bool = False  # push `branch` and open (or update) its pull request
+    dry_run: bool = False  # print the pull request it would open; push nothing
+    remote: str | None = None  # push here instead of the repo's `origin` (never with credentials)
+    base: str | None = None  # the PR's base; default: the branch checked out before the run
+    labels: list[str] = Field(default_factory=list)
+    issue: int | None = Field(None, ge=1)  # the issue the run came from: the PR closes it
 
     @property
     def run_dir(self) -> Path:

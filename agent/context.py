@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.config import RunConfig
+from agent.delivery.forge import Forge
 from agent.models.base import ChatModel
 from agent.models.ledger import Ledger
 from sandbox.base import Sandbox
@@ -23,13 +24,18 @@ def _quiet(node: str, message: str) -> None:
 
 @dataclass
 class RunContext:
-    """The run's dependencies: its config, sandbox, model and a progress callback."""
+    """The run's dependencies: its config, sandbox, model and a progress callback.
+
+    `forge` is where the run's pull request goes; None when the run was not asked to open
+    one (`--no-pr`, `--dry-run`).
+    """
 
     config: RunConfig
     sandbox: Sandbox
     model: ChatModel
     notify: Notify = field(default=_quiet)
     ledger: Ledger | None = None
+    forge: Forge | None = None
 
     @contextmanager
     def scope(self, *, node: str, item: str | None) -> Iterator[None]:

@@ -3,7 +3,7 @@
 load_backlog -> plan -> next_item -> scaffold -> implement -> verify -> deliver -> next_item
                             |                                  |   ^
                             v                                  v   |
-                          report                              repair
+                          report -> publish                   repair
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from agent.nodes.building import implement, scaffold
 from agent.nodes.checking import after_verify, verify
 from agent.nodes.delivering import after_next_item, deliver
 from agent.nodes.planning import load_backlog, next_item, plan
+from agent.nodes.publishing import publish
 from agent.nodes.repairing import repair
 from agent.nodes.reporting import report
 from agent.state import RunState
@@ -39,6 +40,7 @@ def build_graph(
         ("repair", repair),
         ("deliver", deliver),
         ("report", report),
+        ("publish", publish),
     ]:
         graph.add_node(name, node)
     graph.add_edge(START, "load_backlog")
@@ -50,5 +52,6 @@ def build_graph(
     graph.add_conditional_edges("verify", after_verify)
     graph.add_edge("repair", "verify")
     graph.add_edge("deliver", "next_item")
-    graph.add_edge("report", END)
+    graph.add_edge("report", "publish")
+    graph.add_edge("publish", END)
     return graph.compile(checkpointer=checkpointer)

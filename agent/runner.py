@@ -17,15 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from git import Actor
+from git import Actor, Repo
+from git.exc import GitCommandError
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
 from agent.context import Notify, RunContext
+from agent.delivery.forge import Forge
 from agent.delivery.git import checkout_branch, ensure_clean, open_repo
-from agent.errors import RunNotFound, SandboxUnavailable
+from agent.errors import ConfigError, RunNotFound, SandboxUnavailable
 from agent.graph import build_graph
 from agent.models.base import ChatModel
 from agent.models.ledger import Budgets, Ledger
@@ -63,12 +65,28 @@ def new_run(backlog_path: Path, repo: Path, **choices: Any) -> RunConfig:
         config.branch = (
             f"backend-agent/{items[0].id}" if len(items) == 1 else f"backend-agent/run-{run_id}"
         )
+    config.base = config.base or base_branch(git_repo, config.branch)
+    if config.base == config.branch:
+        raise ConfigError(f"--base {config.base} is the run's own branch; name another")
     checkout_branch(git_repo, config.branch)
     config.run_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(backlog_path, config.run_dir / "backlog.json")
     config.backlog = config.run_dir / "backlog.json"
     (config.run_dir / "config.json").write_text(config.model_dump_json(indent=1))
     return config
+
+
+def base_branch(repo: Repo, branch: str) -> str:
+    """The pull request's base: the branch checked out before the run; when that is the
+    run's own branch (a second run on it), the remote's default branch, else `main`."""
+    current = None if repo.head.is_detached else repo.active_branch.name
+    if current is not None and current != branch:
+        return current
+    try:
+        default = str(repo.git.symbolic_ref("--short", "refs/remotes/origin/HEAD"))
+    except GitCommandError:
+        return "main"
+    return default.removeprefix("origin/")
 
 
 def load_run(repo: Path, run_id: str) -> RunConfig:
@@ -121,14 +139,18 @@ def drive(
     *,
     resume: bool,
     notify: Notify | None = None,
+    forge: Forge | None = None,
 ) -> RunOutcome:
-    """Run (or resume) the graph of `config` to its end; a resumed run keeps its spend."""
+    """Run (or resume) the graph of `config` to its end; a resumed run keeps its spend.
+    `forge` receives the pull request when the run was asked to open one."""
     thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
     prices = PriceTable.load(config.prices)
     with checkpointer(config.repo) as saver:
         spent = build_graph(saver).get_state(thread).values.get("usage") or {}
     ledger = Ledger.restore(spent, prices, budgets(config))
-    context = RunContext(config=config, sandbox=sandbox, model=make_model(ledger), ledger=ledger)
+    context = RunContext(
+        config=config, sandbox=sandbox, model=make_model(ledger), ledger=ledger, forge=forge
+    )
     if notify is not None:
         context.notify = notify
     first: RunState | None = (

@@ -48,6 +48,7 @@ class RunState(TypedDict, total=False):
     branch: str | None
     report_path: str | None
     usage: dict[str, Any]  # the ledger's snapshot: every billed model call
+    delivery: dict[str, Any]  # report.Delivery: pushed sha (the next push's lease), the PR
 
 
 def item(state: RunState, item_id: str | None = None) -> ItemRecord:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from agent.delivery.askpass import GitCredentials
+
 
 @dataclass(frozen=True)
 class PullRequest:
@@ -52,6 +54,10 @@ class Forge(Protocol):
 
     def comment_on_issue(self, number: int, body: str) -> None:
         """Add a comment to issue (or pull request) `number`."""
+        ...
+
+    def git_credentials(self) -> GitCredentials | None:
+        """Credentials for pushing the branch over HTTPS to this forge (None: git's own)."""
         ...
 
 
@@ -112,3 +118,7 @@ class InMemoryForge:
     def comment_on_issue(self, number: int, body: str) -> None:
         """Record the comment."""
         self.comments.append((number, body))
+
+    def git_credentials(self) -> GitCredentials | None:
+        """None: pushes use whatever git already has (a local path needs nothing)."""
+        return None

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from agent.report.schema import ItemReport, Report
+from agent.report.schema import Delivery, ItemReport, Report, Usage
+
+PR_BODY_LIMIT = 60_000
+"""GitHub refuses bodies over 65,536 characters; past this the body is cut, with a note."""
+
+HOW_TO_RUN = """### How to run it
+
+```bash
+pip install -e ".[dev]"
+export DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/app
+export JWT_SECRET=$(python -c "import secrets; print(secrets.token_urlsafe(32))")
+alembic upgrade head && uvicorn backend.main:app   # docs at /docs, /health, /metrics
+DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/app_test pytest --cov
+```
+"""
 
 
 def _item(item: ItemReport) -> list[str]:
@@ -33,6 +47,38 @@ def _figure(value: object, unit: str = "") -> str:
     return "not measured" if value is None else f"{value}{unit}"
 
 
+def _built(report: Report) -> list[str]:
+    lines = ["### What was built", ""]
+    for group in report.implemented_endpoints:
+        routes = ", ".join(f"`{e.method} {e.path}`" for e in group.endpoints) or "no endpoint"
+        lines.append(f"- {group.backlog_id}: {routes}")
+    return [*lines, ""]
+
+
+def _usage(usage: Usage) -> list[str]:
+    cost = "not priced" if usage.cost_usd is None else f"${usage.cost_usd}"
+    return [
+        f"Model usage: {usage.calls} call(s) ({usage.failed_calls} failed), "
+        f"{usage.input_tokens} input / {usage.output_tokens} output tokens "
+        f"({usage.cached_tokens} cached), cost {cost}.",
+        "",
+    ]
+
+
+def _delivery(delivery: Delivery) -> list[str]:
+    lines = ["### Delivery", "", f"- branch `{delivery.branch}` into `{delivery.base}`"]
+    if delivery.pushed_sha:
+        lines.append(f"- pushed `{delivery.pushed_sha[:12]}` to {delivery.remote}")
+    pr = delivery.pull_request
+    if pr is not None:
+        state = "draft" if pr.draft else "ready for review"
+        verb = "opened" if pr.created else "updated"
+        lines.append(f"- pull request #{pr.number} {verb} ({state}): {pr.url}")
+    if delivery.skipped:
+        lines.append(f"- no pull request: {delivery.skipped}")
+    return [*lines, ""]
+
+
 def render_markdown(report: Report) -> str:
     """The Markdown rendering of a report."""
     tr = report.test_results
@@ -48,7 +94,45 @@ def render_markdown(report: Report) -> str:
         f"- migrations: {migrations}",
         "",
     ]
+    lines += _built(report)
     for item in report.items:
         lines += _item(item)
+    lines += _usage(report.run.usage)
     lines += ["Not measured:"] + [f"- `{k}`: {v}" for k, v in report.not_measured.items()]
+    if report.delivery is not None:
+        lines += ["", *_delivery(report.delivery)]
     return "\n".join(lines) + "\n"
+
+
+def pr_title(report: Report) -> str:
+    """The pull request's title: the run's items, by priority."""
+    ids = ", ".join(item.id for item in report.items) or report.run.run_id
+    title = f"backend-agent: {ids}"
+    return title if len(title) <= 200 else title[:197] + "..."
+
+
+def _failures(report: Report) -> list[str]:
+    """Why the pull request is a draft: each failed item, gate and finding."""
+    failed = [item for item in report.items if item.status != "passed"]
+    if not failed:
+        return []
+    lines = [f"> **Draft: {len(failed)} item(s) failed their gates.**", ">"]
+    for item in failed:
+        gates = [g for g in item.gates if not g.passed]
+        names = ", ".join(g.name for g in gates) or "no gate ran"
+        lines.append(f"> - {item.id}: {names} ({item.stop_reason or 'stopped'})")
+        lines += [f">   - {g.name}: {f}" for g in gates for f in g.failures]
+    return [*lines, ""]
+
+
+def render_pr_body(report: Report) -> str:
+    """The pull request's body: the failures first (when any), the report, how to run it."""
+    head = "\n".join(_failures(report))
+    body = "\n".join(part for part in (head, render_markdown(report), HOW_TO_RUN) if part)
+    if len(body) <= PR_BODY_LIMIT:
+        return body
+    note = (
+        f"\n\n*(cut at {PR_BODY_LIMIT} characters: the whole report is "
+        f"`.backend-agent/runs/{report.run.run_id}/report.md`)*\n"
+    )
+    return body[:PR_BODY_LIMIT] + note

@@ -119,6 +119,27 @@ class RunInfo(BaseModel):
     usage_by_node: dict[str, Usage] = Field(default_factory=dict)
 
 
+class PullRequestRef(BaseModel):
+    """The pull request the run opened or updated, as the forge left it."""
+
+    number: int
+    url: str
+    draft: bool
+    created: bool  # false: an open one of the same branch was updated
+
+
+class Delivery(BaseModel):
+    """Where the run's commits went. `pull_request` is null when none was opened, and
+    `skipped` says why (`--no-pr`, a dry run)."""
+
+    branch: str | None = None
+    base: str | None = None
+    remote: str | None = None  # without any user:password part
+    pushed_sha: str | None = None
+    pull_request: PullRequestRef | None = None
+    skipped: str | None = None
+
+
 class Report(BaseModel):
     """The Output Schema (first five keys) and its evidence."""
 
@@ -130,3 +151,4 @@ class Report(BaseModel):
     not_measured: dict[str, str] = Field(default_factory=dict)
     run: RunInfo
     items: list[ItemReport] = Field(default_factory=list)
+    delivery: Delivery | None = None  # null until the publish step has run
