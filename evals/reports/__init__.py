@@ -1,0 +1,1 @@
+"""Reports of evals: Markdown, a self-contained HTML page with SVG charts."""
