@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -197,7 +198,15 @@ def _drive(
         box.close()
 
 
+def add_plugins() -> None:
+    """Sub-commands other packages register under the `backend_agent.commands` entry
+    points (`eval`, from evals): agent never imports them, they import agent."""
+    for entry in entry_points(group="backend_agent.commands"):
+        app.add_typer(entry.load(), name=entry.name)
+
+
 def main() -> None:
+    add_plugins()
     app()
 
 
