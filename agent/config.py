@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     # Where the local sandbox finds PostgreSQL and Redis (the Docker sandbox runs its own).
     backend_agent_postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     backend_agent_redis_url: str = "redis://127.0.0.1:6379/0"
+    # The webhook service (`backend-agent serve`). With no secret it refuses every delivery.
+    github_webhook_secret: SecretStr | None = None
+    backend_agent_label: str = "agent:backend"  # the issue label that asks for a job
+    # Where a job's worker clones the issue's repository from; `{repository}` is owner/name.
+    backend_agent_clone_url_template: str = "https://github.com/{repository}.git"
+    # Redis that remembers delivery ids (shared by replicas), and for how long (GitHub
+    # lets a delivery be redelivered for 3 days).
+    backend_agent_webhook_redis_url: str = "redis://127.0.0.1:6379/0"
+    backend_agent_webhook_dedup_ttl_s: int = 3 * 24 * 3600
 
 
 class RunConfig(BaseModel):

@@ -270,3 +270,97 @@ def render_pull(api: str, web: str, pull: StoredPull, *, full: bool) -> dict[str
             changed_files=1,
         )
     return payload
+
+
+# The issue-label trigger: issues, collaborator permissions, the `issues` webhook event.
+
+BASE_PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read"}
+
+
+@dataclass
+class StoredIssue:
+    """An issue's state."""
+
+    number: int
+    owner: str
+    repo: str
+    title: str
+    body: str | None
+    author: str
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+    created_at: str = field(default_factory=now)
+    updated_at: str = field(default_factory=now)
+
+
+def issue(api: str, web: str, stored: StoredIssue) -> JSON:
+    """An `issue` (REST `GET /repos/{o}/{r}/issues/{n}`, and `issue` in webhook events)."""
+    full = f"{stored.owner}/{stored.repo}"
+    url = f"{api}/repos/{full}/issues/{stored.number}"
+    return {
+        "id": 2000 + stored.number,
+        "node_id": node_id("Issue", stored.number),
+        "url": url,
+        "repository_url": f"{api}/repos/{full}",
+        "labels_url": f"{url}/labels{{/name}}",
+        "comments_url": f"{url}/comments",
+        "events_url": f"{url}/events",
+        "html_url": f"{web}/{full}/issues/{stored.number}",
+        "number": stored.number,
+        "state": stored.state,
+        "state_reason": None,
+        "title": stored.title,
+        "body": stored.body,
+        "user": user(api, web, stored.author),
+        "labels": [label(api, full, n, i) for i, n in enumerate(stored.labels)],
+        "assignee": None,
+        "assignees": [],
+        "milestone": None,
+        "locked": False,
+        "active_lock_reason": None,
+        "comments": 0,
+        "closed_at": None,
+        "created_at": stored.created_at,
+        "updated_at": stored.updated_at,
+        "author_association": "OWNER" if stored.author == stored.owner else "NONE",
+        "reactions": {"url": f"{url}/reactions", "total_count": 0},
+    }
+
+
+def collaborator_permission(api: str, web: str, login: str, role: str) -> JSON:
+    """A `repository-collaborator-permission`: `permission` is the base level (maintain
+    reads as write, triage as read), `role_name` the role itself."""
+    base = BASE_PERMISSION.get(role, role)
+    collaborator = user(api, web, login) | {
+        "permissions": {
+            "admin": base == "admin",
+            "maintain": role in ("admin", "maintain"),
+            "push": base in ("admin", "write"),
+            "triage": role in ("admin", "maintain", "write", "triage"),
+            "pull": True,
+        },
+        "role_name": role,
+    }
+    return {"permission": base, "role_name": role, "user": collaborator}
+
+
+def issues_event(
+    api: str,
+    web: str,
+    stored: StoredIssue,
+    *,
+    action: str,
+    label_name: str | None,
+    sender: str,
+    sender_type: str = "User",
+) -> JSON:
+    """An `issues` webhook payload (`labeled` carries the label that was added)."""
+    payload: JSON = {
+        "action": action,
+        "issue": issue(api, web, stored),
+        "repository": repository(api, web, stored.owner, stored.repo),
+        "sender": user(api, web, sender) | {"type": sender_type},
+    }
+    if label_name is not None:
+        payload["label"] = label(api, f"{stored.owner}/{stored.repo}", label_name, 0)
+    return payload

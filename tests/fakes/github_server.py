@@ -32,7 +32,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from tests.fakes import github_payloads as gp
-from tests.fakes.github_payloads import StoredPull, render_pull
+from tests.fakes.github_payloads import StoredIssue, StoredPull, render_pull
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ class FakeGitHub:
     race_next_create: bool = False
     refuse_graphql: bool = False
     issued_tokens: list[str] = field(default_factory=list)
+    # The issue-label trigger: issues by (owner/name, number), roles by login (unknown: read).
+    issues: dict[tuple[str, int], StoredIssue] = field(default_factory=dict)
+    collaborators: dict[str, str] = field(default_factory=dict)
 
     @property
     def web(self) -> str:
@@ -89,6 +92,27 @@ class FakeGitHub:
         pull = StoredPull(number, owner, repo, head, base, author=self.login, **kwargs)
         self.pulls.append(pull)
         return pull
+
+    def open_issue(
+        self, owner: str, repo: str, title: str, body: str | None, author: str
+    ) -> StoredIssue:
+        """Store a new issue (numbered after the repository's pull requests and issues)."""
+        taken = [n for (full, n) in self.issues if full == f"{owner}/{repo}"]
+        number = max([0, *taken, *(p.number for p in self.pulls_of(owner, repo))]) + 1
+        stored = StoredIssue(number, owner, repo, title, body, author)
+        self.issues[(f"{owner}/{repo}", number)] = stored
+        return stored
+
+    def labeled_event(
+        self, stored: StoredIssue, label: str, sender: str, sender_type: str = "User"
+    ) -> dict[str, Any]:
+        """The `issues` `labeled` webhook payload GitHub sends when `sender` adds `label`."""
+        if label not in stored.labels:
+            stored.labels.append(label)
+        return gp.issues_event(
+            self.url, self.web, stored, action="labeled", label_name=label, sender=sender,
+            sender_type=sender_type,
+        )  # fmt: skip
 
     def render(self, request: Request, pull: StoredPull, *, full: bool = True) -> dict[str, Any]:
         """A `pull-request` (full) or `pull-request-simple` (list) payload."""
@@ -184,6 +208,23 @@ def _issue_routes(gh: FakeGitHub) -> APIRouter:
     @r.get("/repos/{owner}/{repo}/issues/{number}/comments")
     def list_comments(owner: str, repo: str, number: int) -> Any:
         return gh.comments.get((f"{owner}/{repo}", number), [])
+
+    return r
+
+
+def _trigger_routes(gh: FakeGitHub) -> APIRouter:
+    """What the webhook service reads: an issue, a collaborator's permission."""
+    r = APIRouter()
+
+    @r.get("/repos/{owner}/{repo}/issues/{number}")
+    def get_issue(request: Request, owner: str, repo: str, number: int) -> Any:
+        stored = gh.issues.get((f"{owner}/{repo}", number))
+        return gp.issue(gh.api(request), gh.web, stored) if stored else _not_found()
+
+    @r.get("/repos/{owner}/{repo}/collaborators/{username}/permission")
+    def permission(request: Request, owner: str, repo: str, username: str) -> Any:
+        role = gh.collaborators.get(username, "read")
+        return gp.collaborator_permission(gh.api(request), gh.web, username, role)
 
     return r
 
@@ -312,7 +353,7 @@ def build_app(gh: FakeGitHub) -> FastAPI:
     """The ASGI app for `gh`; public so a test can drive it without a socket."""
     app = FastAPI()
     app.middleware("http")(_gate(gh))
-    for routes in (_pull_routes(gh), _issue_routes(gh), _app_routes(gh)):
+    for routes in (_pull_routes(gh), _issue_routes(gh), _app_routes(gh), _trigger_routes(gh)):
         app.include_router(routes)
         app.include_router(routes, prefix="/api/v3")
     app.add_api_route("/graphql", _graphql(gh), methods=["POST"])

@@ -1,0 +1,106 @@
+"""One authentic delivery -> ignored, refused, rejected with a comment, or a queued job.
+
+Order: triage (event, action, label, bot, open issue) -> redelivery check -> the sender's
+permission -> the issue as a backlog -> publish the `Job`. When GitHub or the queue fails
+after the delivery id was remembered, the id is forgotten and the answer is 503, so
+GitHub's redelivery is handled rather than dropped as a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import structlog
+
+from agent.errors import BacklogError
+from agent.issues import Issue, issue_backlog
+from agent.jobs.job import Job
+from agent.webhook.answers import Answer, Comment, ignored, problems_comment, queued_comment
+from agent.webhook.dedup import Deduplicator
+from agent.webhook.events import Ignored, IssuesEvent, MalformedEvent, triage
+from agent.webhook.github_access import PermissionCheck, may_write
+from agent.webhook.intake import Delivery
+
+log = structlog.get_logger(__name__)
+
+
+class Publisher(Protocol):
+    """Where jobs go: `agent.jobs.queue.JobQueue` (or anything with its `publish`)."""
+
+    async def publish(self, job: Job) -> None: ...
+
+
+@dataclass(frozen=True)
+class JobTemplate:
+    """What every job from this service carries besides the issue's backlog."""
+
+    clone_url_template: str  # `{repository}`, `{owner}` and `{name}` are filled in
+    model: str = "offline"
+
+    def clone_url(self, repository: str) -> str:
+        owner, name = repository.split("/", 1)
+        return self.clone_url_template.format(repository=repository, owner=owner, name=name)
+
+
+@dataclass
+class Handler:
+    """Acts on deliveries; built once per app with its collaborators."""
+
+    label: str
+    template: JobTemplate
+    publisher: Publisher
+    dedup: Deduplicator
+    permissions: PermissionCheck
+
+    async def handle(self, delivery: Delivery) -> tuple[Answer, Comment | None]:
+        """The answer, and the comment to post on the issue afterwards (if any)."""
+        bound = log.bind(delivery=delivery.id, event=delivery.event)
+        try:
+            triaged = triage(delivery.event, delivery.payload, self.label)
+        except MalformedEvent as exc:
+            bound.warning("webhook.malformed", problems=str(exc))
+            return Answer(400, {"status": "refused", "reason": str(exc)}, "malformed"), None
+        if isinstance(triaged, Ignored):
+            bound.info("webhook.ignored", reason=triaged.reason)
+            return ignored(triaged.reason, triaged.outcome), None
+        if not await self.dedup.first_time(delivery.id):
+            bound.info("webhook.duplicate", reason="delivery id seen before")
+            return ignored("delivery already handled", "duplicate"), None
+        try:
+            return await self._act(triaged, bound)
+        except Exception as exc:  # the edge of one delivery: GitHub or the queue failed
+            await self.dedup.forget(delivery.id)
+            bound.error("webhook.failed", error=f"{type(exc).__name__}: {exc}")
+            return Answer(503, {"status": "failed", "reason": str(exc)}, "failed"), None
+
+    async def _act(
+        self, event: IssuesEvent, bound: structlog.typing.FilteringBoundLogger
+    ) -> tuple[Answer, Comment | None]:
+        repository, number = event.repository.full_name, event.issue.number
+        bound = bound.bind(repository=repository, issue=number, sender=event.sender.login)
+        role = await self.permissions.role(repository, event.sender.login)
+        if not may_write(role):
+            reason = f"{event.sender.login} has {role!r} permission; write is needed"
+            bound.info("webhook.forbidden", reason=reason)
+            return ignored(reason, "forbidden"), None
+        issue = Issue(number, event.issue.title, event.issue.body or "")
+        try:
+            backlog = issue_backlog(issue, planning=self.template.model != "offline")
+        except BacklogError as exc:
+            bound.info("webhook.invalid", problems=exc.problems)
+            body = {"status": "invalid", "problems": exc.problems}
+            comment = Comment(repository, number, problems_comment(exc.problems))
+            return Answer(202, body, "invalid"), comment
+        job = Job(
+            backlog=backlog,
+            clone_url=self.template.clone_url(repository),
+            repository=repository,
+            issue=number,
+            model=self.template.model,
+            source="webhook",
+        )
+        await self.publisher.publish(job)
+        bound.info("webhook.queued", job=job.job_id, priority=job.priority)
+        answer = Answer(202, {"status": "queued", "job_id": job.job_id}, "queued")
+        return answer, Comment(repository, number, queued_comment(job))
