@@ -16,6 +16,10 @@ from agent.models.ledger import Ledger
 from sandbox.base import Sandbox
 
 Notify = Callable[[str, str], None]
+# Sees every trajectory entry ({"ts", "node", "item", ..., "message"}) as it is written: a
+# worker's progress comments and metrics. Node names: load_backlog, plan, next_item,
+# scaffold, implement, verify (passed, iteration), repair, deliver, report, publish.
+Observe = Callable[[dict[str, Any]], None]
 
 
 def _quiet(node: str, message: str) -> None:
@@ -27,7 +31,7 @@ class RunContext:
     """The run's dependencies: its config, sandbox, model and a progress callback.
 
     `forge` is where the run's pull request goes; None when the run was not asked to open
-    one (`--no-pr`, `--dry-run`).
+    one (`--no-pr`, `--dry-run`). `observe` sees each trajectory entry.
     """
 
     config: RunConfig
@@ -36,6 +40,7 @@ class RunContext:
     notify: Notify = field(default=_quiet)
     ledger: Ledger | None = None
     forge: Forge | None = None
+    observe: Observe | None = None
 
     @contextmanager
     def scope(self, *, node: str, item: str | None) -> Iterator[None]:
@@ -55,3 +60,5 @@ class RunContext:
         with path.open("a") as out:
             out.write(json.dumps(entry, default=str) + "\n")
         self.notify(node, str(data.get("message", "")))
+        if self.observe is not None:
+            self.observe(entry)

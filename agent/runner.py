@@ -1,18 +1,21 @@
 """Start and resume runs: the edge every entry point (CLI, worker, eval) goes through.
 
 It checks the backlog before anything is written, prepares the repo and the run's folder,
-opens the sandbox, and drives the graph under a SQLite checkpointer in the repo's
-`.backend-agent/`, so a killed run resumes where it stopped.
+opens the sandbox, and drives the graph under a checkpointer (SQLite in the repo's
+`.backend-agent/` by default; a worker passes PostgreSQL through `RunEdge`), so a killed
+run resumes where it stopped. Every run's start and end go to a runs store (SQLite in the
+repo by default).
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,12 @@ from typing import Any
 from git import Actor, Repo
 from git.exc import GitCommandError
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
-from agent.context import Notify, RunContext
+from agent.context import Notify, Observe, RunContext
 from agent.delivery.forge import Forge
 from agent.delivery.git import checkout_branch, ensure_clean, open_repo
 from agent.errors import ConfigError, RunNotFound, SandboxUnavailable
@@ -33,6 +37,7 @@ from agent.models.base import ChatModel
 from agent.models.ledger import Budgets, Ledger
 from agent.models.pricing import PriceTable
 from agent.report.schema import Report
+from agent.runs.store import RunsStore
 from agent.state import RunState
 from sandbox.base import Sandbox, SandboxError, Services
 from sandbox.select import open_sandbox
@@ -105,6 +110,38 @@ def checkpointer(repo: Path) -> Iterator[SqliteSaver]:
         conn.close()
 
 
+Checkpointer = AbstractContextManager[BaseCheckpointSaver[Any]]
+CheckpointerFactory = Callable[[RunConfig], Checkpointer]
+
+
+def sqlite_checkpointer(config: RunConfig) -> Checkpointer:
+    """The CLI's checkpoints: SQLite in the repo's `.backend-agent/`."""
+    return checkpointer(config.repo)
+
+
+def sqlite_runs(config: RunConfig) -> RunsStore:
+    """The CLI's run records: SQLite in the repo's `.backend-agent/`."""
+    return RunsStore.sqlite(config.repo / STATE_DIR / "runs.sqlite")
+
+
+class RunStopped(Exception):
+    """The run stopped between two steps because its edge asked (`RunEdge.stop`); the
+    last step is checkpointed and a `resume` continues from it."""
+
+
+@dataclass
+class RunEdge:
+    """What the entry point supplies beyond the run's config: where checkpoints and run
+    records go, a stop request checked between steps, an observer of every step."""
+
+    checkpoints: CheckpointerFactory = sqlite_checkpointer
+    runs: Callable[[RunConfig], RunsStore] = sqlite_runs
+    stop: threading.Event | None = None
+    observe: Observe | None = None
+    source: str = "cli"
+    details: dict[str, Any] = field(default_factory=dict)  # extra run-record fields
+
+
 def open_run_sandbox(config: RunConfig, settings: Settings) -> Sandbox:
     services = Services(settings.backend_agent_postgres_url, settings.backend_agent_redis_url)
     try:
@@ -140,12 +177,44 @@ def drive(
     resume: bool,
     notify: Notify | None = None,
     forge: Forge | None = None,
+    edge: RunEdge | None = None,
 ) -> RunOutcome:
     """Run (or resume) the graph of `config` to its end; a resumed run keeps its spend.
-    `forge` receives the pull request when the run was asked to open one."""
+    `forge` receives the pull request when the run was asked to open one. The start and
+    the end (outcome, or the error) are recorded in the edge's runs store."""
+    edge = edge or RunEdge()
+    store = edge.runs(config)
+    try:
+        store.started(config, source=edge.source, sandbox=sandbox.name, **edge.details)
+        try:
+            outcome = _drive(
+                config, make_model, sandbox, resume=resume, notify=notify, forge=forge, edge=edge
+            )
+        except RunStopped:
+            store.ended(config.run_id, status="stopped")
+            raise
+        except BaseException as exc:
+            store.ended(config.run_id, status="error", error=f"{type(exc).__name__}: {exc}")
+            raise
+        store.finished(outcome.report, config.run_dir)
+        return outcome
+    finally:
+        store.close()
+
+
+def _drive(
+    config: RunConfig,
+    make_model: ModelFactory,
+    sandbox: Sandbox,
+    *,
+    resume: bool,
+    notify: Notify | None,
+    forge: Forge | None,
+    edge: RunEdge,
+) -> RunOutcome:
     thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
     prices = PriceTable.load(config.prices)
-    with checkpointer(config.repo) as saver:
+    with edge.checkpoints(config) as saver:
         spent = build_graph(saver).get_state(thread).values.get("usage") or {}
     ledger = Ledger.restore(spent, prices, budgets(config))
     context = RunContext(
@@ -153,15 +222,31 @@ def drive(
     )
     if notify is not None:
         context.notify = notify
+    context.observe = edge.observe
     first: RunState | None = (
         None if resume else {"run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
     )
-    with checkpointer(config.repo) as saver:
+    with edge.checkpoints(config) as saver:
         graph = build_graph(saver)
         if resume and not graph.get_state(thread).values:
             raise RunNotFound(f"run {config.run_id} has no checkpoint to resume from")
-        final = graph.invoke(first, thread, context=context)
+        if edge.stop is None:
+            final = graph.invoke(first, thread, context=context)
+        else:
+            final = _stream(graph, first, thread, context, edge.stop)
     report_path = Path(final["report_path"])
     return RunOutcome(
         config.run_id, report_path, Report.model_validate_json(report_path.read_text())
     )
+
+
+def _stream(
+    graph: Any, first: RunState | None, thread: RunnableConfig, context: RunContext,
+    stop: threading.Event,
+) -> dict[str, Any]:  # fmt: skip
+    """Step by step, each step checkpointed before the next (durability "sync"), and
+    `RunStopped` between two steps once `stop` is set."""
+    for _ in graph.stream(first, thread, context=context, durability="sync"):
+        if stop.is_set():
+            raise RunStopped(str(thread["configurable"]["thread_id"]))
+    return dict(graph.get_state(thread).values)

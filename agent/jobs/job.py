@@ -15,7 +15,8 @@ from agent.config import GateName
 
 QUEUE = "agent.backend"
 DEAD_LETTER_QUEUE = "agent.backend.dead"
-# The items' priority (1..100, 1 first) folds onto these AMQP levels (higher is served first).
+# The items' priority (1..100) folds onto these AMQP levels; higher is served first, as the
+# planner runs a backlog's items highest priority first (`Backlog.by_priority`).
 PRIORITY_LEVELS = 5
 
 
@@ -45,12 +46,11 @@ class Job(BaseModel):
 
     @property
     def priority(self) -> int:
-        """The most urgent item's priority (1..100; 1 is the most urgent)."""
+        """The most urgent item's priority (1..100; 100 is the most urgent, as in the plan)."""
         items = self.backlog.get("backlog_items") or []
-        return min((int(i.get("priority", 100)) for i in items), default=100)
+        return max((int(i.get("priority", 1)) for i in items), default=1)
 
     @property
     def amqp_priority(self) -> int:
-        """Priority 1..100 folded onto 0..PRIORITY_LEVELS-1, most urgent highest."""
-        band = (self.priority - 1) * PRIORITY_LEVELS // 100
-        return PRIORITY_LEVELS - 1 - band
+        """Priority 1..100 folded onto 0..PRIORITY_LEVELS-1 (1-20 -> 0, ..., 81-100 -> 4)."""
+        return (self.priority - 1) * PRIORITY_LEVELS // 100

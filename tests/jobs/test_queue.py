@@ -15,12 +15,12 @@ def _job(priority: int, name: str = "A-1") -> Job:
 
 
 def test_publish_depth_and_priority_order(queue_name: str) -> None:
-    """Published jobs are counted as ready; a consumer gets the most urgent first (lowest
-    item priority number), with the job id as message id and the body a `Job`."""
+    """Published jobs are counted as ready; a consumer gets the most urgent first (highest
+    item priority, as the planner orders items), with the job id as message id."""
 
     async def scenario() -> list[tuple[str | None, int]]:
         async with await JobQueue.connect(AMQP_URL, queue_name, prefetch=1) as queue:
-            jobs = [_job(90, "LOW"), _job(1, "URGENT"), _job(50, "MID")]
+            jobs = [_job(10, "LOW"), _job(100, "URGENT"), _job(50, "MID")]
             for job in jobs:
                 await queue.publish(job)
             assert await queue.depth() == 3

@@ -1,0 +1,56 @@
+"""Workers' checkpoints in PostgreSQL (`langgraph-checkpoint-postgres`), shared by all the
+workers on one database, so any of them resumes a job another one started."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.postgres import PostgresSaver
+
+from agent.config import RunConfig
+from agent.runner import Checkpointer, CheckpointerFactory
+from agent.runs.store import RunsStore
+
+_SETUP_LOCK = 7_007_001  # pg_advisory_lock key: one worker migrates at a time
+
+
+@contextmanager
+def postgres_saver(url: str) -> Iterator[PostgresSaver]:
+    with PostgresSaver.from_conn_string(url) as saver:
+        yield saver
+
+
+def postgres_checkpointer(url: str) -> CheckpointerFactory:
+    """The checkpointer factory a worker hands to `runner.drive`."""
+
+    def make(config: RunConfig) -> Checkpointer:
+        return postgres_saver(url)
+
+    return make
+
+
+def setup_database(url: str) -> None:
+    """Create (or migrate) the checkpoint and runs tables, one worker at a time."""
+    with psycopg.connect(url, autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+        try:
+            with postgres_saver(url) as saver:
+                saver.setup()
+            RunsStore.open(url).close()
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+
+
+def has_checkpoint(url: str, thread_id: str) -> bool:
+    thread: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+    with postgres_saver(url) as saver:
+        return saver.get_tuple(thread) is not None
+
+
+def forget(url: str, thread_id: str) -> None:
+    """Drop a thread's checkpoints (its clone is gone: the job starts over)."""
+    with postgres_saver(url) as saver:
+        saver.delete_thread(thread_id)

@@ -1,0 +1,155 @@
+"""Run one job, synchronously (a worker calls it in a thread): find or clone its repo in
+the workdir, start or resume its run under PostgreSQL checkpoints, deliver its PR.
+
+The workdir holds one folder per job, `<workdir>/<job_id>/repo`. A job redelivered after
+its worker died resumes when its run's config is in that folder and its thread has a
+checkpoint; workers that should resume each other's jobs therefore share the workdir (a
+shared volume) as well as the database. When the folder is missing (another machine's
+workdir), the job's checkpoints are dropped and it starts over from a fresh clone: the
+publish step still finds and updates the branch's one PR, so nothing is delivered twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from agent.config import ALL_GATES, RunConfig, Settings
+from agent.delivery.askpass import NO_HELPER_ARGS, git_auth_env
+from agent.delivery.forge import Forge
+from agent.delivery.github import GitHubConfig, GitHubForge
+from agent.delivery.redact import strip_userinfo
+from agent.delivery.select import github_auth, open_forge
+from agent.errors import DeliveryError
+from agent.jobs.checkpoints import forget, has_checkpoint, postgres_checkpointer
+from agent.jobs.job import Job
+from agent.jobs.progress import Progress
+from agent.models.base import ChatModel
+from agent.models.factory import ProviderKeys, build_model
+from agent.models.ledger import Ledger
+from agent.runner import STATE_DIR, RunEdge, RunOutcome, drive, load_run, new_run, open_run_sandbox
+from agent.runs.store import RunsStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobDeps:
+    """What every job of one worker shares, built once at the edge."""
+
+    settings: Settings
+    keys: ProviderKeys
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.backend_agent_database_url.get_secret_value()
+
+    @property
+    def workdir(self) -> Path:
+        return self.settings.backend_agent_workdir
+
+
+def job_forge(job: Job, deps: JobDeps, repo: Path | None = None) -> Forge | None:
+    """The forge of the job's repository (None when the job needs none or names none)."""
+    if not (job.open_pr or job.issue):
+        return None
+    if job.repository is not None:
+        config = GitHubConfig.model_validate(
+            {
+                "repo": job.repository,
+                "auth": github_auth(deps.settings),
+                "base_url": deps.settings.github_api_url,
+            }
+        )
+        return GitHubForge(config)
+    return open_forge(deps.settings, repo, None) if repo is not None else None
+
+
+def clone(url: str, target: Path, forge: Forge | None) -> None:
+    """Clone `url` (credentials, when needed, only through git's askpass)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    https = url.startswith(("http://", "https://"))
+    credentials = forge.git_credentials() if forge is not None and https else None
+    with git_auth_env(credentials) as env:
+        try:
+            git.Git().execute(
+                ["git", *NO_HELPER_ARGS, "clone", "--quiet", url, str(target)],
+                env=env,  # added to this process's environment
+            )
+        except git.GitCommandError as exc:
+            raise DeliveryError(f"cannot clone {strip_userinfo(url)}: exit {exc.status}") from None
+
+
+def prepare(job: Job, deps: JobDeps, forge: Forge | None) -> tuple[RunConfig, bool]:
+    """The job's run config, and whether it resumes (True) or starts (False)."""
+    folder = deps.workdir / job.job_id
+    repo = folder / "repo"
+    saved = repo / STATE_DIR / "runs" / job.job_id / "config.json"
+    checkpointed = has_checkpoint(deps.database_url, job.job_id)
+    if saved.exists() and checkpointed:
+        log.info("job %s: resuming from its last checkpoint", job.job_id)
+        return load_run(repo, job.job_id), True
+    if checkpointed:
+        log.warning("job %s: checkpoints but no clone here; starting over", job.job_id)
+        forget(deps.database_url, job.job_id)
+    shutil.rmtree(folder, ignore_errors=True)
+    clone(job.clone_url, repo, forge)
+    backlog = folder / "backlog.json"
+    backlog.write_text(json.dumps(job.backlog, indent=1))
+    config = new_run(
+        backlog, repo, run_id=job.job_id, model=job.model,
+        sandbox=deps.settings.backend_agent_sandbox, gates=job.gates or list(ALL_GATES),
+        open_pr=job.open_pr, issue=job.issue, labels=job.labels, base=job.base,
+    )  # fmt: skip
+    return config, False
+
+
+def run_job(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
+    """Start or resume the job's run to its end (or to `RunStopped` once `stop` is set)."""
+    forge = job_forge(job, deps)
+    config, resume = prepare(job, deps, forge)
+    forge = forge or job_forge(job, deps, config.repo)
+    progress = Progress(job, forge, config.run_dir / "trajectory.jsonl")
+    url = deps.database_url
+
+    def make_model(ledger: Ledger) -> ChatModel:
+        base_url = deps.settings.openai_base_url
+        return build_model(job.model, keys=deps.keys, base_url=base_url, ledger=ledger)
+
+    edge = RunEdge(
+        checkpoints=postgres_checkpointer(url),
+        runs=lambda _config: RunsStore.open(url),
+        stop=stop,
+        observe=progress.observe,
+        source=job.source,
+        details={"repository": job.repository},
+    )
+    box = open_run_sandbox(config, deps.settings)
+    try:
+        return drive(
+            config, make_model, box, resume=resume, forge=forge if job.open_pr else None,
+            edge=edge,
+        )  # fmt: skip
+    finally:
+        box.close()
+
+
+def report_failure(job: Job, deps: JobDeps, error: str, attempts: int) -> None:
+    """The failure report of a job that used up its attempts: a comment on its issue."""
+    forge = job_forge(job, deps)
+    if forge is None or job.issue is None:
+        return
+    text = (
+        f"backend-agent job `{job.job_id}` failed after {attempts} attempt(s) and was moved "
+        f"to the dead-letter queue.\n\n```\n{error[-1500:]}\n```"
+    )
+    try:
+        forge.comment_on_issue(job.issue, text)
+    except DeliveryError as exc:
+        log.warning("job %s: failure comment refused: %s", job.job_id, exc)

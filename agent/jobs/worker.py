@@ -1,0 +1,109 @@
+"""`backend-agent worker`: take jobs off the queue one at a time and run them.
+
+Prefetch 1. A job is acknowledged only once its run ended and its PR (or report) was
+delivered; a run that raised is published again with one more attempt, and after the
+last attempt its issue gets a failure comment and the job goes to the dead letters. A
+worker killed outright leaves its job unacknowledged: the broker hands it to another
+worker, which resumes it from its last checkpoint (see `execute`).
+
+SIGTERM (or SIGINT) stops taking jobs; the running job's current graph step finishes
+and is checkpointed, the job is requeued, and the worker exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+import time
+
+from aio_pika.abc import AbstractIncomingMessage, AbstractQueueIterator
+
+from agent.jobs.execute import JobDeps, report_failure, run_job
+from agent.jobs.job import Job
+from agent.jobs.metrics import WorkerMetrics
+from agent.jobs.queue import JobQueue, attempts_of
+from agent.runner import RunStopped
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """One consumer on one queue, running one job at a time."""
+
+    def __init__(self, queue: JobQueue, deps: JobDeps, metrics: WorkerMetrics) -> None:
+        self.queue, self.deps, self.metrics = queue, deps, metrics
+        self.stopping = asyncio.Event()
+        self.stop_run = threading.Event()  # seen by the run's thread between two steps
+
+    def request_stop(self) -> None:
+        log.info("stop requested: finishing the current step, then requeueing")
+        self.stopping.set()
+        self.stop_run.set()
+
+    def install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.request_stop)
+
+    async def serve(self) -> None:
+        """Take and handle jobs until a stop is requested."""
+        async with self.queue.queue.iterator() as stream:
+            while not self.stopping.is_set():
+                message = await self._next(stream)
+                if message is None:
+                    break
+                await self.handle(message)
+
+    async def _next(self, stream: AbstractQueueIterator) -> AbstractIncomingMessage | None:
+        """The next delivery, or None once a stop is requested (an unacked delivery left
+        behind goes back to the queue when the channel closes)."""
+        delivery = asyncio.ensure_future(anext(stream))
+        stopped = asyncio.ensure_future(self.stopping.wait())
+        done, _ = await asyncio.wait({delivery, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if delivery in done:
+            return delivery.result()
+        delivery.cancel()
+        return None
+
+    async def handle(self, message: AbstractIncomingMessage) -> None:
+        try:
+            job = Job.model_validate_json(message.body)
+        except ValueError:
+            log.error("message %s is not a job: dead-lettered", message.message_id)
+            await message.reject(requeue=False)
+            return
+        log.info(
+            "job %s received (attempt %d%s)", job.job_id, attempts_of(message) + 1,
+            ", redelivered" if message.redelivered else "",
+        )  # fmt: skip
+        self.metrics.started()
+        began = time.monotonic()
+        try:
+            outcome = await asyncio.to_thread(run_job, job, self.deps, self.stop_run)
+        except RunStopped:
+            log.info("job %s stopped after a checkpoint: requeued", job.job_id)
+            await message.nack(requeue=True)
+            return
+        except Exception as exc:
+            await self._failed(message, job, exc)
+            return
+        finally:
+            self.metrics.ended()
+        self.metrics.finished(outcome.report, time.monotonic() - began)
+        await message.ack()
+        log.info("job %s done: %s", job.job_id, "passed" if outcome.passed else "gates failed")
+
+    async def _failed(self, message: AbstractIncomingMessage, job: Job, exc: Exception) -> None:
+        """Publish the job again with one more attempt; after the last one, comment the
+        failure on its issue (before the ack), then dead-letter it."""
+        error = f"{type(exc).__name__}: {exc}"
+        attempts = attempts_of(message) + 1
+        log.warning("job %s attempt %d failed: %s", job.job_id, attempts, error)
+        self.metrics.failed.inc()
+        if attempts >= self.queue.max_attempts:
+            await asyncio.to_thread(report_failure, job, self.deps, error, attempts)
+            self.metrics.dead.inc()
+        await self.queue.retry(message, error)

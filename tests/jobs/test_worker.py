@@ -1,0 +1,83 @@
+"""A worker subprocess on real RabbitMQ and PostgreSQL: one job in, one PR out, progress
+comments on the issue, a run record, /health and /metrics; SIGTERM requeues and exits 0."""
+
+from __future__ import annotations
+
+import signal
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agent.jobs.job import Job
+from tests.fakes.github_server import FakeGitHub, serve
+from tests.jobs.helpers import (
+    TOKEN,
+    bare_remote,
+    depth,
+    free_port,
+    fresh_database,
+    publish,
+    runs_of,
+    start_worker,
+    tiny_item,
+    trajectory,
+    wait_until,
+    worker_env,
+    workers,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_job_becomes_one_pull_request_with_progress_comments(
+    tmp_path: Path, queue_name: str
+) -> None:
+    """A job for issue 7 of octo/svc: the worker clones the bare remote, runs the item,
+    pushes its branch and opens one PR whose body closes #7; the issue gets the plan,
+    first-green and PR comments; the run is recorded as passed in PostgreSQL; the message
+    is acked (queue empty); /health and /metrics answer with the job counted."""
+    bare = bare_remote(tmp_path / "git")
+    database = fresh_database(f"ba_jobs_{uuid.uuid4().hex[:8]}")
+    job = Job(
+        backlog={"backlog_items": [tiny_item("PING-1", 50)]}, clone_url=str(bare),
+        repository="octo/svc", issue=7, gates=["lint"], source="webhook",
+    )  # fmt: skip
+    port = free_port()
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database)
+        publish(queue_name, [job])
+        log = tmp_path / "worker.log"
+        with workers([start_worker(env, queue_name, tmp_path / "work", log, port)]) as [proc]:
+            wait_until(lambda: github.pulls, 120, "the pull request")
+            wait_until(lambda: depth(queue_name) == (0, 0), 30, "the ack")
+            health = httpx.get(f"http://127.0.0.1:{port}/health").json()
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
+    [pull] = github.pulls
+    assert (pull.owner, pull.repo, pull.head, pull.base) == (
+        "octo",
+        "svc",
+        "backend-agent/PING-1",
+        "main",
+    )
+    assert (pull.body or "").rstrip().endswith("Closes #7")
+    comments = [c["body"] for c in github.comments[("octo/svc", 7)]]
+    assert len(comments) == 3, comments
+    assert "planned:" in comments[0] and "first green verify (PING-1)" in comments[1]
+    assert "pull request #1 opened" in comments[2]
+    [run] = runs_of(database)
+    assert (run["run_id"], run["status"], run["attempts"], run["source"]) == (
+        job.job_id,
+        "passed",
+        1,
+        "webhook",
+    )
+    assert run["pull_request_url"] and run["items_passed"] == 1
+    assert [e["node"] for e in trajectory(tmp_path / "work", job.job_id)][-1] == "publish"
+    assert health == {"status": "ok", "running": 0}
+    assert "backend_agent_jobs_succeeded_total 1.0" in metrics
+    assert "backend_agent_jobs_received_total 1.0" in metrics
+    assert "backend_agent_job_duration_seconds_count 1.0" in metrics
