@@ -15,6 +15,7 @@ from rich.console import Console
 
 from agent import runner
 from agent.backlog import load_backlog
+from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
 from agent.config import ALL_GATES, RunConfig, Settings
 from agent.delivery.forge import Forge
@@ -29,6 +30,7 @@ app = typer.Typer(
     help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.", no_args_is_help=True
 )
 app.add_typer(sandbox_app, name="sandbox")
+register_queue_commands(app)
 console = Console(stderr=True)
 
 RepoOption = Annotated[

@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     # Where the local sandbox finds PostgreSQL and Redis (the Docker sandbox runs its own).
     backend_agent_postgres_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     backend_agent_redis_url: str = "redis://127.0.0.1:6379/0"
+    # The queue and its workers (`backend-agent enqueue`, `worker`, `runs`). Both URLs may
+    # hold a password: SecretStr, never logged. Workers resuming each other's jobs must share
+    # the database (checkpoints, run records) and the workdir (the jobs' clones).
+    backend_agent_amqp_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
+    backend_agent_queue: str = "agent.backend"
+    backend_agent_database_url: SecretStr = SecretStr(
+        "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    backend_agent_workdir: Path = Path.home() / ".cache" / "backend-agent" / "jobs"
+    backend_agent_metrics_port: int = 9464  # the worker's /health and /metrics; 0: none
+    backend_agent_max_attempts: int = Field(3, ge=1)  # failed runs of a job before dead letters
+    backend_agent_sandbox: Literal["auto", "docker", "local"] = "auto"  # the worker's sandbox
     # The webhook service (`backend-agent serve`). With no secret it refuses every delivery.
     github_webhook_secret: SecretStr | None = None
     backend_agent_label: str = "agent:backend"  # the issue label that asks for a job
