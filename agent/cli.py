@@ -17,6 +17,7 @@ from agent import runner
 from agent.backlog import load_backlog
 from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
+from agent.cli_serve import register as register_serve
 from agent.config import ALL_GATES, RunConfig, Settings
 from agent.delivery.forge import Forge
 from agent.delivery.select import check_remote, open_forge
@@ -30,6 +31,7 @@ app = typer.Typer(
     help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.", no_args_is_help=True
 )
 app.add_typer(sandbox_app, name="sandbox")
+register_serve(app)
 register_queue_commands(app)
 console = Console(stderr=True)
 

@@ -38,9 +38,17 @@ def sections(text: str) -> dict[str, str]:
     matches = list(_HEADING.finditer(text))
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip()
+        value = _unfenced(text[match.end() : end].strip())
         found[heading_key(match.group(1))] = "" if value == NO_RESPONSE else value
     return found
+
+
+def _unfenced(value: str) -> str:
+    """A field rendered as code (`render:` in the form) arrives in a fence; its content."""
+    lines = value.splitlines()
+    if len(lines) >= 2 and lines[0].startswith("```") and lines[-1].strip() == "```":
+        return "\n".join(lines[1:-1]).strip()
+    return value
 
 
 def list_lines(value: str) -> list[str]:

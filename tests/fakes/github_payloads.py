@@ -323,7 +323,8 @@ def issue(api: str, web: str, stored: StoredIssue) -> JSON:
         "created_at": stored.created_at,
         "updated_at": stored.updated_at,
         "author_association": "OWNER" if stored.author == stored.owner else "NONE",
-        "reactions": {"url": f"{url}/reactions", "total_count": 0},
+        "reactions": {"url": f"{url}/reactions", "total_count": 0}
+        | dict.fromkeys(["+1", "-1", "laugh", "confused", "heart", "hooray", "eyes", "rocket"], 0),
     }
 
 
