@@ -167,10 +167,10 @@ def host_ruff(repo: Path) -> Formatter:
         if importlib.util.find_spec("ruff") is None:
             return
         ruff = [sys.executable, "-m", "ruff"]
-        fix = [*ruff, "check", "--fix", "--select", "F401,F841,I", "--quiet", *files]
+        fix = [*ruff, "check", "--fix", "--select", "F401,F841,I", "--quiet", "--no-cache", *files]
         subprocess.run(fix, cwd=repo, check=False, capture_output=True, timeout=120)
         subprocess.run(
-            [*ruff, "format", "--quiet", *files],
+            [*ruff, "format", "--quiet", "--no-cache", *files],
             cwd=repo,
             check=False,
             capture_output=True,
