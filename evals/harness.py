@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from evals.agent_run import AgentChoices, run_agent
@@ -89,6 +90,7 @@ def task_run(
         result = grade(repo, task.hidden_dir, folder / "grade", open_box)
         record.grade_s = round(time.monotonic() - started, 2)
         add_grade(record, result)
+        record.finished_at = datetime.now(UTC).isoformat()
     except Exception as exc:  # one task-run's harness failure must not stop the others
         log.exception("task %s run %d", task.id, run)
         record.harness_error = f"{type(exc).__name__}: {exc}"[:1500]

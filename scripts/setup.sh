@@ -14,6 +14,12 @@ if ! .venv/bin/python -c "import agent, langgraph, docker" 2>/dev/null \
   touch .venv/.installed
 fi
 bash scripts/services.sh
+# Headless Chromium: the eval tests open the HTML report in it and take a screenshot.
+if ! command -v chromium >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends chromium >/dev/null; }
+fi
 # The service runtime (the generated code's dependencies) for the local sandbox.
 .venv/bin/python -c "from pathlib import Path; from sandbox.runtime import ensure_runtime; \
 print('service runtime:', ensure_runtime(Path.home() / '.cache' / 'backend-agent'))"
