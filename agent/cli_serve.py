@@ -74,6 +74,7 @@ def serve(
     """Receive GitHub webhooks at POST /webhooks/github; a labelled issue becomes a job on
     the queue (BACKEND_AGENT_AMQP_URL, BACKEND_AGENT_QUEUE). Also /health and /metrics."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per GitHub call is noise
     _json_logs()
     settings = Settings()  # type: ignore[call-arg]  # read from the environment
     try:
