@@ -63,9 +63,6 @@ def add_report(record: TaskRunRecord, report: Report | None, gates: list[str]) -
     usage = report.run.usage
     record.tokens = usage.input_tokens + usage.output_tokens
     record.model_calls = usage.calls
-    record.cost_usd = usage.cost_usd
-    if usage.cost_usd is None:
-        record.notes["cost_usd"] = (
-            "no model was called" if usage.calls == 0 else "the model has no price in the table"
-        )
-        record.cost_usd = 0.0 if usage.calls == 0 else None
+    record.cost_usd = 0.0 if usage.calls == 0 else usage.cost_usd
+    if record.cost_usd is None:
+        record.notes["cost_usd"] = f"{usage.unpriced_calls} call(s) without a price in the table"
