@@ -11,6 +11,11 @@ Bad credentials), `rate_limit_next` (403 secondary rate limit with Retry-After),
 `race_next_create` (someone else opens the same branch's PR first, then 422 "A pull
 request already exists"), `refuse_graphql` (GraphQL answers errors).
 
+For the issue-label trigger it keeps issues (`open_issue`; `GET /repos/{o}/{r}/issues/{n}`),
+answers `GET /repos/{o}/{r}/collaborators/{user}/permission` from `collaborators` (login
+-> role; unknown logins read), and builds the `issues` `labeled` webhook payload
+(`labeled_event`) that GitHub would deliver.
+
 Tokens: `tokens` are accepted as `token X` / `Bearer X`. A GitHub App registered with
 `add_app(app_id, public_pem)` can trade an RS256 JWT for an installation token at
 `POST /app/installations/{id}/access_tokens`; the token it gets is accepted afterwards.
