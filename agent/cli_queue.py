@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 
 from agent.backlog import load_backlog
-from agent.config import Settings
+from agent.config import ALL_GATES, GateName, Settings
 from agent.errors import BackendAgentError
 from agent.jobs.checkpoints import setup_database
 from agent.jobs.execute import JobDeps
@@ -29,6 +30,10 @@ console = Console(stderr=True)
 QueueOption = Annotated[
     str | None, typer.Option(help="Queue name (default: BACKEND_AGENT_QUEUE, agent.backend).")
 ]
+
+
+def _split(names: str) -> list[str]:
+    return [name.strip() for name in names.split(",") if name.strip()]
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -61,7 +66,7 @@ def enqueue(
         "clone_url": str(local.resolve()) if local.exists() else repo,
         "model": model, "issue": issue, "repository": repository, "labels": label or [],
         "base": base, "open_pr": open_pr, "source": "cli",
-        "gates": [g.strip() for g in gates.split(",") if g.strip()] if gates else None,
+        "gates": _split(gates) if gates else None,
     }  # fmt: skip
     jobs = jobs_from_backlog(loaded, **fields)
     settings = _settings(backend_agent_queue=queue)
@@ -84,6 +89,9 @@ def worker(
     workdir: Annotated[Path | None, typer.Option(help="Where jobs' clones live.")] = None,
     metrics_port: Annotated[int | None, typer.Option(help="/health, /metrics; 0: off.")] = None,
     sandbox: Annotated[str | None, typer.Option(help="auto | docker | local")] = None,
+    gates: Annotated[
+        str, typer.Option(help="Gates of jobs that name none, comma-separated.")
+    ] = ",".join(ALL_GATES),
 ) -> None:
     """Take jobs off the queue, one at a time, and run them into pull requests. Stops
     on SIGTERM after checkpointing the current step (the job is requeued)."""
@@ -94,7 +102,11 @@ def worker(
         backend_agent_queue=queue, backend_agent_workdir=workdir,
         backend_agent_metrics_port=metrics_port, backend_agent_sandbox=sandbox,
     )  # fmt: skip
-    deps = JobDeps(settings, ProviderKeys.from_environ(os.environ))
+    try:
+        chosen = TypeAdapter(list[GateName]).validate_python(_split(gates))
+    except ValidationError:
+        raise typer.BadParameter(f"--gates {gates}: choose from {', '.join(ALL_GATES)}") from None
+    deps = JobDeps(settings, ProviderKeys.from_environ(os.environ), tuple(chosen))
     asyncio.run(_work(deps))
 
 

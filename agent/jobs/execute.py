@@ -20,7 +20,7 @@ from pathlib import Path
 
 import git
 
-from agent.config import ALL_GATES, RunConfig, Settings
+from agent.config import ALL_GATES, GateName, RunConfig, Settings
 from agent.delivery.askpass import NO_HELPER_ARGS, git_auth_env
 from agent.delivery.forge import Forge
 from agent.delivery.github import GitHubConfig, GitHubForge
@@ -45,6 +45,7 @@ class JobDeps:
 
     settings: Settings
     keys: ProviderKeys
+    gates: tuple[GateName, ...] = ALL_GATES  # for jobs that name none
 
     @property
     def database_url(self) -> str:
@@ -104,7 +105,7 @@ def prepare(job: Job, deps: JobDeps, forge: Forge | None) -> tuple[RunConfig, bo
     backlog.write_text(json.dumps(job.backlog, indent=1))
     config = new_run(
         backlog, repo, run_id=job.job_id, model=job.model,
-        sandbox=deps.settings.backend_agent_sandbox, gates=job.gates or list(ALL_GATES),
+        sandbox=deps.settings.backend_agent_sandbox, gates=job.gates or list(deps.gates),
         open_pr=job.open_pr, issue=job.issue, labels=job.labels, base=job.base,
     )  # fmt: skip
     return config, False

@@ -59,10 +59,18 @@ def worker_env(github_url: str, database_url: str, **extra: str) -> dict[str, st
 
 
 def start_worker(
-    env: dict[str, str], queue: str, workdir: Path, log: Path, metrics_port: int = 0
+    env: dict[str, str],
+    queue: str,
+    workdir: Path,
+    log: Path,
+    *,
+    metrics_port: int = 0,
+    gates: str = "lint,tests,migrations",
 ) -> subprocess.Popen[bytes]:
-    """`backend-agent worker` on the local sandbox, its log in `log`."""
-    args = ["worker", "--queue", queue, "--workdir", str(workdir), "--sandbox", "local"]
+    """`backend-agent worker` on the local sandbox, its log in `log`; `gates` for jobs that
+    name none (the load gate's SLA depends on how busy the machine is: left out)."""
+    args = ["worker", "--queue", queue, "--workdir", str(workdir), "--sandbox", "local",
+            "--gates", gates]  # fmt: skip
     with log.open("ab") as out:
         return subprocess.Popen(
             [*CLI, *args, "--metrics-port", str(metrics_port)],

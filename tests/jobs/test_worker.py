@@ -49,7 +49,8 @@ def test_a_job_becomes_one_pull_request_with_progress_comments(
         env = worker_env(github.url, database)
         publish(queue_name, [job])
         log = tmp_path / "worker.log"
-        with workers([start_worker(env, queue_name, tmp_path / "work", log, port)]) as [proc]:
+        proc = start_worker(env, queue_name, tmp_path / "work", log, metrics_port=port)
+        with workers([proc]):
             wait_until(lambda: github.pulls, 120, "the pull request")
             wait_until(lambda: depth(queue_name) == (0, 0), 30, "the ack")
             health = httpx.get(f"http://127.0.0.1:{port}/health").json()
