@@ -15,6 +15,7 @@ from rich.console import Console
 
 from agent import runner
 from agent.backlog import load_backlog
+from agent.cli_import import import_openapi
 from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
 from agent.cli_serve import register as register_serve
@@ -31,6 +32,7 @@ app = typer.Typer(
     help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.", no_args_is_help=True
 )
 app.add_typer(sandbox_app, name="sandbox")
+app.command(name="import-openapi")(import_openapi)
 register_serve(app)
 register_queue_commands(app)
 console = Console(stderr=True)
