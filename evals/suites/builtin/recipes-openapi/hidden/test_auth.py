@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+
 from conftest import LOGIN, PASSWORD, REGISTER
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from conftest import Account
 
 RECIPES = "/api/recipes"
@@ -55,7 +56,9 @@ def test_list(api: httpx.Client, alice: Account, bob: Account) -> None:
     assert [r["title"] for r in hard["items"]] == ["Croissant"]
 
 
-@pytest.mark.functional("More than 3 deletions per minute from one client return 429 with Retry-After")
+@pytest.mark.functional(
+    "More than 3 deletions per minute from one client return 429 with Retry-After"
+)
 def test_delete_rate_limit(api: httpx.Client, alice: Account) -> None:
     ids = [save(api, alice, f"Dish {n}")["id"] for n in range(4)]
     answers = [api.delete(f"{RECIPES}/{rid}", headers=alice.headers) for rid in ids]
