@@ -72,7 +72,8 @@ def triage(event: str, payload: Any, label: str) -> IssuesEvent | Ignored:
         raise MalformedEvent("; ".join(schema_problems(exc))) from None
     if parsed.action != "labeled":
         return Ignored(f"action {parsed.action!r} is not `labeled`")
-    if parsed.label is None or parsed.label.name != label:
+    # GitHub label names are unique regardless of case (Actions' `==` ignores case too)
+    if parsed.label is None or parsed.label.name.casefold() != label.casefold():
         name = parsed.label.name if parsed.label else None
         return Ignored(f"label {name!r} is not the trigger label {label!r}")
     if parsed.sender.is_bot:

@@ -33,13 +33,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[str], timeout: float = 120) -> dict:
+def _wait_healthy(
+    url: str, process: subprocess.Popen[str], timeout: float = 120
+) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"serve exited: {process.communicate()}")
         try:
-            return httpx.get(f"{url}/health", timeout=2).json()
+            health: dict[str, object] = httpx.get(f"{url}/health", timeout=2).json()
+            return health
         except httpx.HTTPError:
             time.sleep(0.3)
     raise AssertionError("serve did not answer /health")

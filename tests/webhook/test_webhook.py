@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from typing import Any
 
 from pydantic import SecretStr
 
+from agent.jobs.job import Job
 from agent.webhook import RedisDeduplicator, sign
 from tests.fakes.github_server import FakeGitHub
 from tests.webhook.conftest import FORM_BODY, REDIS_URL, SECRET, Client, Hook, open_issue
@@ -31,15 +33,15 @@ def test_labelled_issue_queues_one_job_and_comments(hook: Hook, github: FakeGitH
     issue = open_issue(github)
     payload = github.labeled_event(issue, LABEL, "alice")
 
-    async def scenario(client: Client) -> tuple[int, dict[str, str], float, list]:
+    async def scenario(client: Client) -> tuple[int, int, dict[str, Any], float, list[Job]]:
         started = time.monotonic()
         response = await client.deliver(payload)
         elapsed = time.monotonic() - started
         depth = await client.depth()
-        return depth, response.json() | {"code": response.status_code}, elapsed, await client.jobs()
+        return response.status_code, depth, response.json(), elapsed, await client.jobs()
 
-    depth, answer, elapsed, jobs = hook.run(scenario)
-    assert answer["code"] == 202 and answer["status"] == "queued"
+    code, depth, answer, elapsed, jobs = hook.run(scenario)
+    assert code == 202 and answer["status"] == "queued"
     assert elapsed < 1.0
     assert depth == 1
     [job] = jobs
@@ -251,7 +253,7 @@ def test_invalid_issue_gets_one_comment_with_the_problems(hook: Hook, github: Fa
     )
     issue = open_issue(github, body)
 
-    async def scenario(client: Client) -> tuple[dict, int]:
+    async def scenario(client: Client) -> tuple[dict[str, Any], int]:
         response = await client.deliver(github.labeled_event(issue, LABEL, "alice"))
         return response.json(), await client.depth()
 
@@ -278,7 +280,7 @@ def test_html_comments_are_stripped(hook: Hook, github: FakeGitHub) -> None:
     )
     issue = open_issue(github, body)
 
-    async def scenario(client: Client) -> list:
+    async def scenario(client: Client) -> list[Job]:
         await client.deliver(github.labeled_event(issue, LABEL, "alice"))
         return await client.jobs()
 
@@ -298,7 +300,7 @@ def test_free_text_is_planned_only_with_a_model(hook: Hook, github: FakeGitHub) 
         response = await client.deliver(github.labeled_event(issue, LABEL, "alice"))
         return response.json()["status"], await client.depth()
 
-    async def with_model(client: Client) -> list:
+    async def with_model(client: Client) -> list[Job]:
         await client.deliver(github.labeled_event(issue, LABEL, "alice"))
         return await client.jobs()
 
@@ -332,7 +334,7 @@ def test_health_and_metrics(hook: Hook, github: FakeGitHub) -> None:
     """/health answers; /metrics counts deliveries by outcome and jobs queued."""
     issue = open_issue(github)
 
-    async def scenario(client: Client) -> tuple[dict, str]:
+    async def scenario(client: Client) -> tuple[dict[str, Any], str]:
         await client.deliver(github.labeled_event(issue, LABEL, "alice"))
         await client.deliver(github.labeled_event(issue, "bug", "alice"))
         await client.deliver(github.labeled_event(issue, LABEL, "alice"), secret="wrong")
