@@ -46,10 +46,10 @@ def cost_vs_pass(sets: list[ResultSet]) -> str:
     for index, result in enumerate(sets):
         whole = overall(result.records)
         cost = whole["cost_usd"].mean or 0.0
-        points.append(Point(cost, whole["resolved"].mean or 0.0, _label(result), index))
+        points.append(Point(cost, whole["resolved"].mean or 0.0, _label(result), index, 9.0))
         for task, figures in per_task(result.records).items():
             x, y = figures["cost_usd"].mean or 0.0, figures["resolved"].mean or 0.0
-            points.append(Point(x, y, f"{_label(result)} {task}", index))
+            points.append(Point(x, y, f"{_label(result)} {task}", index, 4.0))
     return scatter(
         "cost-vs-pass",
         "Cost vs pass rate (large: model; small: its tasks)",

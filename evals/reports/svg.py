@@ -3,6 +3,7 @@ fetch: the page that holds them is readable offline and in any browser."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -17,6 +18,7 @@ class Point:
     y: float
     label: str
     series: int = 0
+    radius: float = 6.0
 
 
 def _frame(chart_id: str, title: str, body: list[str]) -> str:
@@ -76,7 +78,11 @@ def grouped_bars(
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM - 16
     slot = plot_w / max(1, len(groups))
     bar = min(40.0, slot * 0.8 / max(1, len(series)))
-    ticks = [(f * plot_h / (H - TOP - BOTTOM), text(f)) for f in (0, 0.25, 0.5, 0.75, 1.0)]
+    steps: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    if top != 1.0:  # counts: whole numbers only
+        every = max(1, math.ceil(top / 4))
+        steps = tuple(n / top for n in range(0, int(top) + 1, every))
+    ticks = [(f * plot_h / (H - TOP - BOTTOM), text(f)) for f in steps]
     body = _axes(ticks, "", y_title)
     for g, group in enumerate(groups):
         start = LEFT + g * slot + (slot - bar * len(series)) / 2
@@ -98,21 +104,22 @@ def scatter(
     chart_id: str, title: str, points: list[Point], *, axes: tuple[str, str], names: list[str]
 ) -> str:
     """Points with x scaled to the largest x (at least a tiny span) and y in 0..1."""
-    x_max = max([p.x for p in points] + [1e-9]) * 1.1
+    x_max = max([p.x for p in points] + [0.0]) * 1.1 or 1.0
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM - 16
     ticks = [(f * plot_h / (H - TOP - BOTTOM), f"{int(f * 100)}%") for f in (0, 0.5, 1.0)]
     body = _axes(ticks, *axes)
     for frac in (0.0, 0.5, 1.0):
         x, value = LEFT + frac * plot_w, frac * x_max
+        anchor = "end" if frac == 1.0 else "middle"
         body.append(
-            f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">{value:.4g}</text>'
+            f'<text x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="{anchor}">{value:.4g}</text>'
         )
     for p in points:
         cx = LEFT + (p.x / x_max) * plot_w
         cy = H - BOTTOM - max(0.0, min(1.0, p.y)) * plot_h
         tip = f"{escape(p.label)}: x={p.x:.4g}, y={p.y:.0%}"
         body.append(
-            f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="6" '
+            f'<circle class="point" cx="{cx:.1f}" cy="{cy:.1f}" r="{p.radius:g}" '
             f'fill="{PALETTE[p.series % 6]}" fill-opacity="0.8"><title>{tip}</title></circle>'
         )
     return _frame(chart_id, title, body + _legend(names))
