@@ -44,7 +44,8 @@ def queued_comment(job: Job) -> str:
 
 
 def problems_comment(problems: list[str]) -> str:
-    lines = "\n".join(f"- `{p}`" for p in problems)
+    # Each problem in code spans (quoted text from the issue pings nobody, renders nothing).
+    lines = "\n".join("- `" + p.replace("`", "'") + "`" for p in problems)
     return (
         "backend-agent could not turn this issue into a backlog item, so no job was queued:\n\n"
         f"{lines}\n\n"

@@ -273,3 +273,20 @@ def test_trigger_label_matches_regardless_of_case(hook: Hook, github: FakeGitHub
         return response.json()["status"], await client.depth()
 
     assert hook.run(scenario) == ("queued", 1)
+
+
+def test_problems_comment_quotes_the_issue_inertly(hook: Hook, github: FakeGitHub) -> None:
+    """A form line quoted back in the problems comment sits in a code span it cannot close,
+    so a mention or markup in it renders as text."""
+    body = "### User story\n\nTasks\n\n### Endpoints\n\nping @octocat `now` <b>x</b>\n"
+    issue = open_issue(github, body)
+
+    async def scenario(client: Client) -> int:
+        await client.deliver(github.labeled_event(issue, LABEL, "alice"))
+        return await client.depth()
+
+    assert hook.run(scenario) == 0
+    [comment] = _comments(github, issue.number)
+    [line] = [x for x in comment.splitlines() if "octocat" in x]
+    assert line.startswith("- `") and line.endswith("`")
+    assert line.count("`") == 2
