@@ -13,6 +13,7 @@ from typing import Protocol
 
 import structlog
 
+from agent.delivery.redact import strip_userinfo
 from agent.errors import BacklogError
 from agent.issues import Issue, issue_backlog
 from agent.jobs.job import Job
@@ -71,8 +72,10 @@ class Handler:
             return await self._act(triaged, bound)
         except Exception as exc:  # the edge of one delivery: GitHub or the queue failed
             await self.dedup.forget(delivery.id)
-            bound.error("webhook.failed", error=f"{type(exc).__name__}: {exc}")
-            return Answer(503, {"status": "failed", "reason": str(exc)}, "failed"), None
+            # URLs in messages (a broker's, say) may carry a password: never echo them raw
+            bound.error("webhook.failed", error=strip_userinfo(f"{type(exc).__name__}: {exc}"))
+            reason = f"{type(exc).__name__} from GitHub or the queue; redeliver to retry"
+            return Answer(503, {"status": "failed", "reason": reason}, "failed"), None
 
     async def _act(
         self, event: IssuesEvent, bound: structlog.typing.FilteringBoundLogger

@@ -1,6 +1,6 @@
 """Refusals of `POST /webhooks/github`: no secret configured, a missing, wrong or forged
-signature, unusable headers or bodies. Each is refused before anything reads the payload
-further, and nothing is queued (the real queue's depth is 0)."""
+signature, unusable headers or bodies; and a broker that fails while publishing. Nothing
+is queued by any of them (the real queue's depth is 0)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import uuid
 
 from pydantic import SecretStr
 
-from agent.webhook import sign
+from agent.jobs.queue import JobQueue
+from agent.webhook import RedisDeduplicator, sign
 from tests.fakes.github_server import FakeGitHub
-from tests.webhook.conftest import SECRET, Client, Hook, open_issue
+from tests.webhook.conftest import AMQP_URL, REDIS_URL, SECRET, Client, Hook, open_issue
 
 LABEL = "agent:backend"
 
@@ -100,3 +101,29 @@ def test_unusable_deliveries_get_a_clear_4xx(hook: Hook, github: FakeGitHub) -> 
         return [a.status_code for a in answers], await client.depth()
 
     assert hook.run(scenario) == ([400, 400, 400, 400], 0)
+
+
+def test_queue_failure_answers_503_and_forgets_the_delivery(
+    hook: Hook, github: FakeGitHub, queue_name: str
+) -> None:
+    """The broker connection gone when publishing: 503 naming no URL or password, no job,
+    no comment, and the delivery id forgotten so GitHub's redelivery is handled."""
+    issue = open_issue(github)
+    payload = github.labeled_event(issue, LABEL, "alice")
+    delivery = str(uuid.uuid4())
+
+    async def scenario(client: Client) -> tuple[int, str, bool, int]:
+        await client.queue.close()
+        response = await client.deliver(payload, delivery=delivery)
+        dedup = RedisDeduplicator(REDIS_URL, 120)
+        forgotten = await dedup.first_time(delivery)
+        await dedup.forget(delivery)
+        await dedup.aclose()
+        async with await JobQueue.connect(AMQP_URL, queue_name) as fresh:
+            depth = await fresh.depth()
+        return response.status_code, response.json()["reason"], forgotten, depth
+
+    status, reason, forgotten, depth = hook.run(scenario)
+    assert (status, forgotten, depth) == (503, True, 0)
+    assert "guest" not in reason and "amqp://" not in reason
+    assert github.comments.get(("octo/svc", issue.number)) is None
