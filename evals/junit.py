@@ -15,6 +15,7 @@ class HiddenTest(BaseModel):
     kind: str  # functional | security
     label: str  # the criterion, or the CWE
     passed: bool
+    outcome: str = "passed"  # passed | failure | error (a fixture or setup) | skipped
     message: str = ""
 
 
@@ -33,8 +34,9 @@ class HiddenOutcome(BaseModel):
 
     @property
     def exploits(self) -> list[str]:
-        """The CWEs of the security tests that failed (the exploit worked), sorted, unique."""
-        return sorted({t.label for t in self.security if not t.passed})
+        """The CWEs of the security tests that failed (the exploit worked), sorted, unique.
+        One that errored in setup or was skipped proves nothing either way: not listed."""
+        return sorted({t.label for t in self.security if t.outcome == "failure"})
 
     def outcomes(self) -> dict[str, bool]:
         return {t.name: t.passed for t in self.tests}
@@ -48,7 +50,10 @@ def _case(case: ET.Element) -> HiddenTest:
     bad = next((element for element in found if element is not None), None)
     name = f"{case.get('classname', '')}::{case.get('name', '')}"
     message = "" if bad is None else f"{bad.tag}: {bad.get('message', '')}"[:300]
-    return HiddenTest(name=name, kind=kind, label=label, passed=bad is None, message=message)
+    outcome = "passed" if bad is None else bad.tag
+    return HiddenTest(
+        name=name, kind=kind, label=label, passed=bad is None, outcome=outcome, message=message
+    )
 
 
 def read_junit(path: Path) -> HiddenOutcome:

@@ -16,13 +16,17 @@ The contract, for whoever writes hidden tests:
   criterion (or a part of one). A test with neither marker counts as functional, its
   criterion being its own name.
 - Marker `@pytest.mark.security("CWE-639")`: the test tries an exploit and PASSES when the
-  exploit FAILED (the service refused it). A failing (or erroring) security test means the
-  exploit succeeded: its CWE is recorded among the run's exploits.
+  exploit FAILED (the service refused it). A failing security test means the exploit
+  succeeded: its CWE is recorded among the run's exploits. One that errors before its body
+  (a fixture failed: the service could not even be driven that far) or is skipped proves
+  nothing: no CWE, but the run is not secure-resolved.
+- `JWT_SECRET` (environment) is the service's own secret, for tests that must mint a token
+  the API would never hand out (expired, another user's); prefer the API's own login.
 - Skipped tests count as not passed.
 
 Grading (done by the harness from the JUnit XML): resolved = every functional test passed;
-partial = the fraction of functional tests passed; secure-resolved = resolved and no
-security test failed. The markers reach the JUnit XML as test-case properties `kind`
+partial = the fraction of functional tests passed; secure-resolved = resolved and every
+security test passed. The markers reach the JUnit XML as test-case properties `kind`
 (`functional` | `security`) and `criterion` / `cwe`.
 """
 
