@@ -82,3 +82,67 @@ def test_a_job_becomes_one_pull_request_with_progress_comments(
     assert "backend_agent_jobs_succeeded_total 1.0" in metrics
     assert "backend_agent_jobs_received_total 1.0" in metrics
     assert "backend_agent_job_duration_seconds_count 1.0" in metrics
+
+
+def test_sigterm_checkpoints_requeues_and_exits_0(tmp_path: Path, queue_name: str) -> None:
+    """SIGTERM while the second of two items runs: the worker finishes the current step,
+    requeues the job (it is back on the queue, its run recorded as stopped) and exits 0
+    with no PR opened. A second worker then resumes it: the first item is not redone."""
+    bare = bare_remote(tmp_path / "git")
+    database = fresh_database(f"ba_term_{uuid.uuid4().hex[:8]}")
+    workdir = tmp_path / "work"
+    job = Job(
+        backlog={"backlog_items": [tiny_item("FIRST-1", 90), tiny_item("SECOND-1", 10)]},
+        clone_url=str(bare), repository="octo/svc", gates=["lint", "tests"],
+    )  # fmt: skip
+
+    def scaffolded() -> list[str]:
+        steps = trajectory(workdir, job.job_id)
+        return [e.get("item", "") for e in steps if e["node"] == "scaffold"]
+
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database)
+        publish(queue_name, [job])
+        log1 = tmp_path / "worker1.log"
+        with workers([start_worker(env, queue_name, workdir, log1)]) as [first]:
+            wait_until(lambda: "SECOND-1" in scaffolded(), 300, "SECOND-1 scaffolded")
+            first.send_signal(signal.SIGTERM)
+            assert first.wait(timeout=120) == 0, log1.read_text()[-3000:]
+        assert f"job {job.job_id} stopped after a checkpoint: requeued" in log1.read_text()
+        assert github.pulls == [] and depth(queue_name) == (1, 0)
+        [run] = runs_of(database)
+        assert run["status"] == "stopped"
+        log2 = tmp_path / "worker2.log"
+        with workers([start_worker(env, queue_name, workdir, log2)]):
+            wait_until(lambda: github.pulls, 300, "the pull request", step=0.5)
+            wait_until(lambda: depth(queue_name) == (0, 0), 30, "the ack")
+    assert scaffolded().count("FIRST-1") == 1
+    [run] = runs_of(database)
+    assert (run["status"], run["attempts"]) == ("passed", 2)
+
+
+def test_a_failing_job_is_retried_then_dead_lettered_with_a_comment(
+    tmp_path: Path, queue_name: str
+) -> None:
+    """A job whose clone fails (no such repository), with 2 attempts allowed: tried twice,
+    then moved to `<queue>.dead`; its issue gets one failure comment naming the error."""
+    database = fresh_database(f"ba_dead_{uuid.uuid4().hex[:8]}")
+    job = Job(
+        backlog={"backlog_items": [tiny_item("LOST-1", 50)]},
+        clone_url=str(tmp_path / "missing.git"), repository="octo/svc", issue=5,
+    )  # fmt: skip
+    port = free_port()
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database, BACKEND_AGENT_MAX_ATTEMPTS="2")
+        publish(queue_name, [job])
+        log = tmp_path / "worker.log"
+        proc = start_worker(env, queue_name, tmp_path / "work", log, metrics_port=port)
+        with workers([proc]):
+            wait_until(lambda: depth(queue_name) == (0, 1), 120, "the dead letter")
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    [comment] = [c["body"] for c in github.comments[("octo/svc", 5)]]
+    assert f"job `{job.job_id}` failed after 2 attempt(s)" in comment
+    assert "DeliveryError: cannot clone" in comment
+    assert "backend_agent_jobs_failed_total 2.0" in metrics
+    assert "backend_agent_jobs_dead_lettered_total 1.0" in metrics
+    assert github.pulls == [] and runs_of(database) == []
