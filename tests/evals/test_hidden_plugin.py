@@ -62,7 +62,8 @@ def test_markers_become_kinds_and_failed_exploits_become_cwes(
     tmp_path: Path, service_url: str
 ) -> None:
     """A service answering 200 to everything: two functional tests pass out of three; the
-    exploits it let through are recorded by CWE; unresolved, so not secure-resolved."""
+    exploits it let through are recorded by CWE, not the one whose setup failed (it proves
+    nothing); unresolved, so not secure-resolved."""
     (tmp_path / "test_hidden.py").write_text(TESTS)
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     junit = tmp_path / "junit.xml"
@@ -95,6 +96,7 @@ def test_markers_become_kinds_and_failed_exploits_become_cwes(
         "test_unmarked_counts_as_functional": ("functional", True),
         "test_exploit_refused": ("security", False),
         "test_exploit_worked": ("security", False),
+        "test_exploit_never_tried": ("security", False),
     }
     assert outcome.exploits == ["CWE-639", "CWE-89"]
     record = TaskRunRecord(task="t", run=1, model="offline")
