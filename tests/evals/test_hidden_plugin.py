@@ -38,6 +38,14 @@ def test_exploit_refused(api):
 @pytest.mark.security("CWE-89")
 def test_exploit_worked(api):
     assert api.get("/search?q=' OR 1=1").status_code == 400
+
+@pytest.fixture
+def account(api):
+    raise RuntimeError("no way to register here")
+
+@pytest.mark.security("CWE-284")
+def test_exploit_never_tried(account):
+    pass
 """
 
 
