@@ -9,12 +9,11 @@ folder). Its report is read back into the figures the eval records.
 from __future__ import annotations
 
 import ctypes
-import os
 import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from agent.report.schema import Report
@@ -32,7 +31,7 @@ class AgentChoices:
     max_repairs: int = 3
     prices: Path | None = None
     timeout_s: float = 1800.0
-    extra_env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] | None = None  # the child's environment (None: this process's)
 
     def model_for(self, task_id: str) -> str:
         """`{task}` in the model string becomes the task's id (one script per task)."""
@@ -73,7 +72,6 @@ def run_agent(
 ) -> AgentRun:
     """Run the agent on `repo` (its log beside it, `agent.log`) and read its report."""
     log = repo.parent / "agent.log"
-    env = {**os.environ, **choices.extra_env}
     started = time.monotonic()
     with log.open("wb") as sink:
         try:
@@ -81,7 +79,7 @@ def run_agent(
                 _argv(backlog, repo, task_id, p95_ms, choices),
                 stdout=sink,
                 stderr=sink,
-                env=env,
+                env=choices.env,
                 timeout=choices.timeout_s,
                 preexec_fn=_die_with_parent,
                 check=False,

@@ -12,6 +12,7 @@ agent never imports evals (evals depends on agent, not the other way).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -79,6 +80,7 @@ def run(
             max_repairs=max_repairs,
             prices=prices.resolve() if prices else None,
             timeout_s=task_timeout_min * 60,
+            env=dict(os.environ),
         )
         results = eval_suite(
             Settings(),  # type: ignore[call-arg]  # read from the environment

@@ -9,6 +9,7 @@ Layout of the out folder: `results.json`, `summary.md`, `report.html`, and
 from __future__ import annotations
 
 import logging
+import os
 import platform
 import secrets
 import shutil
@@ -43,8 +44,6 @@ class EvalPlan:
 
 
 def machine() -> dict[str, str]:
-    import os
-
     return {
         "host": platform.node(),
         "platform": platform.platform(),
