@@ -5,8 +5,9 @@ The workdir holds one folder per job, `<workdir>/<job_id>/repo`. A job redeliver
 its worker died resumes when its run's config is in that folder and its thread has a
 checkpoint; workers that should resume each other's jobs therefore share the workdir (a
 shared volume) as well as the database. When the folder is missing (another machine's
-workdir), the job's checkpoints are dropped and it starts over from a fresh clone: the
-publish step still finds and updates the branch's one PR, so nothing is delivered twice.
+workdir), the job's checkpoints are dropped and it starts over from a fresh clone, on top
+of the branch it may already have pushed: the publish step then updates the branch's one
+PR, so nothing is delivered twice.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from agent.runner import STATE_DIR, RunEdge, RunOutcome, drive, load_run, new_ru
 from agent.runs.store import RunsStore
 
 log = logging.getLogger(__name__)
+AGENT_BRANCHES = "backend-agent/"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ def job_forge(job: Job, deps: JobDeps, repo: Path | None = None) -> Forge | None
 
 
 def clone(url: str, target: Path, forge: Forge | None) -> None:
-    """Clone `url` (credentials, when needed, only through git's askpass)."""
+    """Clone `url` (credentials, when needed, only through git's askpass), with a local
+    branch for each of the remote's `backend-agent/*` branches: a job that starts over,
+    or a second job for the same item, continues the branch its PR shows instead of
+    pushing a diverging one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     https = url.startswith(("http://", "https://"))
     credentials = forge.git_credentials() if forge is not None and https else None
@@ -85,6 +90,10 @@ def clone(url: str, target: Path, forge: Forge | None) -> None:
             )
         except git.GitCommandError as exc:
             raise DeliveryError(f"cannot clone {strip_userinfo(url)}: exit {exc.status}") from None
+    cloned = git.Repo(target)
+    for ref in cloned.remotes.origin.refs:
+        if ref.remote_head.startswith(AGENT_BRANCHES):
+            cloned.create_head(ref.remote_head, ref)
 
 
 def prepare(job: Job, deps: JobDeps, forge: Forge | None) -> tuple[RunConfig, bool]:
