@@ -3,6 +3,7 @@ workers on one database, so any of them resumes a job another one started."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -42,6 +43,22 @@ def setup_database(url: str) -> None:
             RunsStore.open(url).close()
         finally:
             lock.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+
+
+@contextmanager
+def job_lock(url: str, job_id: str) -> Iterator[bool]:
+    """Hold the job's advisory lock (a session lock: released when the holder's connection
+    ends, a killed worker's included) for the block; False when another worker holds it,
+    e.g. one whose delivery the broker took back after its consumer timeout."""
+    key = int.from_bytes(hashlib.sha256(job_id.encode()).digest()[:8], "big", signed=True)
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+        mine = bool(row and row[0])
+        try:
+            yield mine
+        finally:
+            if mine:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
 
 def has_checkpoint(url: str, thread_id: str) -> bool:

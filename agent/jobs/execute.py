@@ -28,7 +28,7 @@ from agent.delivery.github import GitHubConfig, GitHubForge
 from agent.delivery.redact import strip_userinfo
 from agent.delivery.select import github_auth, open_forge
 from agent.errors import DeliveryError
-from agent.jobs.checkpoints import forget, has_checkpoint, postgres_checkpointer
+from agent.jobs.checkpoints import forget, has_checkpoint, job_lock, postgres_checkpointer
 from agent.jobs.job import Job
 from agent.jobs.progress import Progress
 from agent.models.base import ChatModel
@@ -120,8 +120,20 @@ def prepare(job: Job, deps: JobDeps, forge: Forge | None) -> tuple[RunConfig, bo
     return config, False
 
 
+class JobBusy(Exception):
+    """Another worker is running this job now (it holds the job's lock)."""
+
+
 def run_job(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
-    """Start or resume the job's run to its end (or to `RunStopped` once `stop` is set)."""
+    """Start or resume the job's run to its end (or to `RunStopped` once `stop` is set),
+    holding the job's lock: two workers never run one job at once."""
+    with job_lock(deps.database_url, job.job_id) as mine:
+        if not mine:
+            raise JobBusy(f"job {job.job_id} is running on another worker")
+        return _run(job, deps, stop)
+
+
+def _run(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
     forge = job_forge(job, deps)
     config, resume = prepare(job, deps, forge)
     forge = forge or job_forge(job, deps, config.repo)

@@ -6,6 +6,10 @@ last attempt its issue gets a failure comment and the job goes to the dead lette
 worker killed outright leaves its job unacknowledged: the broker hands it to another
 worker, which resumes it from its last checkpoint (see `execute`).
 
+A job runs under its PostgreSQL advisory lock, so a delivery the broker hands out again
+while its first worker still runs it (the broker's consumer timeout, 30 minutes by
+default, took it back) waits instead of running twice.
+
 SIGTERM (or SIGINT) stops taking jobs; the running job's current graph step finishes
 and is checkpointed, the job is requeued, and the worker exits 0.
 """
@@ -20,13 +24,14 @@ import time
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueueIterator
 
-from agent.jobs.execute import JobDeps, report_failure, run_job
+from agent.jobs.execute import JobBusy, JobDeps, report_failure, run_job
 from agent.jobs.job import Job
 from agent.jobs.metrics import WorkerMetrics
 from agent.jobs.queue import JobQueue, attempts_of
-from agent.runner import RunStopped
+from agent.runner import RunOutcome, RunStopped
 
 log = logging.getLogger(__name__)
+BUSY_DELAY_S = 5.0  # before handing back a job another worker is running
 
 
 class Worker:
@@ -69,6 +74,7 @@ class Worker:
         return None
 
     async def handle(self, message: AbstractIncomingMessage) -> None:
+        """Run the delivered job; ack once it is delivered (see `_outcome` for the rest)."""
         try:
             job = Job.model_validate_json(message.body)
         except ValueError:
@@ -82,19 +88,30 @@ class Worker:
         self.metrics.started()
         began = time.monotonic()
         try:
-            outcome = await asyncio.to_thread(run_job, job, self.deps, self.stop_run)
+            outcome = await self._outcome(message, job)
+        finally:
+            self.metrics.ended()
+        if outcome is not None:
+            self.metrics.finished(outcome.report, time.monotonic() - began)
+            await message.ack()
+            passed = "passed" if outcome.passed else "gates failed"
+            log.info("job %s done: %s", job.job_id, passed)
+
+    async def _outcome(self, message: AbstractIncomingMessage, job: Job) -> RunOutcome | None:
+        """The run's outcome; None when the delivery was settled otherwise: requeued
+        (stopping, or busy on another worker) or retried / dead-lettered (it raised)."""
+        try:
+            return await asyncio.to_thread(run_job, job, self.deps, self.stop_run)
         except RunStopped:
             log.info("job %s stopped after a checkpoint: requeued", job.job_id)
             await message.nack(requeue=True)
-            return
+        except JobBusy as busy:
+            log.warning("%s: requeued in %.0fs", busy, BUSY_DELAY_S)
+            await asyncio.sleep(BUSY_DELAY_S)
+            await message.nack(requeue=True)
         except Exception as exc:
             await self._failed(message, job, exc)
-            return
-        finally:
-            self.metrics.ended()
-        self.metrics.finished(outcome.report, time.monotonic() - began)
-        await message.ack()
-        log.info("job %s done: %s", job.job_id, "passed" if outcome.passed else "gates failed")
+        return None
 
     async def _failed(self, message: AbstractIncomingMessage, job: Job, exc: Exception) -> None:
         """Publish the job again with one more attempt; after the last one, comment the

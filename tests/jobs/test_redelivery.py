@@ -10,6 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
+from agent.jobs.checkpoints import job_lock, setup_database
 from agent.jobs.job import Job
 from tests.fakes.github_server import FakeGitHub, serve
 from tests.jobs.helpers import (
@@ -74,3 +75,28 @@ def _attempts(database: str, run_id: str) -> object:
 
 def _status(database: str, run_id: str) -> object:
     return _run(database, run_id).get("status")
+
+
+def test_a_job_held_by_another_worker_waits(tmp_path: Path, queue_name: str) -> None:
+    """While another session holds the job's lock (a worker still running it after the
+    broker took the delivery back), a worker hands the job back instead of running it a
+    second time; once the lock is free it runs it once: one run, one attempt."""
+    bare = bare_remote(tmp_path / "git")
+    database = fresh_database(f"ba_busy_{uuid.uuid4().hex[:8]}")
+    job = Job(backlog={"backlog_items": [tiny_item("PING-1", 50)]}, clone_url=str(bare),
+              repository="octo/svc", gates=["lint"])  # fmt: skip
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database)
+        log = tmp_path / "worker.log"
+        setup_database(database)
+        with workers([start_worker(env, queue_name, tmp_path / "work", log)]):
+            with job_lock(database, job.job_id) as held:
+                assert held
+                publish(queue_name, [job])
+                wait_until(lambda: log.read_text().count("running on another worker") >= 2,
+                           120, "two hand-backs")  # fmt: skip
+                assert github.pulls == [] and runs_of(database) == []
+            wait_until(lambda: github.pulls, 120, "the pull request")
+            wait_until(lambda: _status(database, job.job_id) == "passed", 30, "the record")
+    [run] = runs_of(database)
+    assert run["attempts"] == 1
