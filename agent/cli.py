@@ -33,8 +33,8 @@ app = typer.Typer(
 )
 app.add_typer(sandbox_app, name="sandbox")
 app.command(name="import-openapi")(import_openapi)
-register_serve(app)
 register_queue_commands(app)
+register_serve(app)
 console = Console(stderr=True)
 
 RepoOption = Annotated[
@@ -107,6 +107,10 @@ def run(
     label: Annotated[list[str] | None, typer.Option(help="PR label (repeatable).")] = None,
     base: Annotated[str | None, typer.Option(help="PR base; default: current branch.")] = None,
     issue: Annotated[int | None, typer.Option(help="Issue the PR closes.")] = None,
+    min_coverage: Annotated[
+        float, typer.Option(help="Line coverage target %; below it the tests gate warns.")
+    ] = 90.0,
+    p95_ms: Annotated[float, typer.Option(help="Load gate SLA: p95 per endpoint, in ms.")] = 200.0,
 ) -> None:
     """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report,
     and with --open-pr push the branch and open (or update) its pull request."""
@@ -131,6 +135,8 @@ def run(
         "labels": label or [],
         "base": base,
         "issue": issue,
+        "min_coverage": min_coverage,
+        "p95_ms": p95_ms,
     }
     try:
         make_model = _model(model, settings, record)

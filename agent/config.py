@@ -13,8 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-GateName = Literal["lint", "tests", "migrations"]
-ALL_GATES: tuple[GateName, ...] = ("lint", "tests", "migrations")
+GateName = Literal["lint", "tests", "migrations", "contract", "security", "load"]
+ALL_GATES: tuple[GateName, ...] = ("lint", "tests", "migrations", "contract", "security", "load")
 
 
 class Settings(BaseSettings):
@@ -86,6 +86,10 @@ class RunConfig(BaseModel):
     budget_item_usd: float | None = None
     prices: Path | None = None  # a price table overriding the shipped one
     command_timeout_s: float = Field(600, gt=0)
+    # Line coverage (%) the tests gate compares with (the seed's target). Below it is a
+    # WARNING in the gate's summary and the report, not a failure: criteria decide an item.
+    min_coverage: float = Field(90.0, ge=0, le=100)
+    p95_ms: float = Field(200.0, gt=0)  # the load gate's SLA: any endpoint's p95 above it fails
     branch: str | None = None  # default: backend-agent/<item> or backend-agent/run-<id>
     author_name: str = "backend-agent"
     author_email: str = "backend-agent@users.noreply.localhost"

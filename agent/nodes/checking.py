@@ -8,6 +8,7 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 
 from agent.context import RunContext
+from agent.scaffold.workspace import Manifest
 from agent.state import RunState, item, put_item
 from agent.verify.gates import GateContext, run_gates
 
@@ -24,6 +25,9 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         repo=ctx.config.repo,
         db_prefix=prefix.replace(".", "_"),
         timeout_s=ctx.config.command_timeout_s,
+        spec=Manifest.load(ctx.config.repo).spec,
+        min_coverage=ctx.config.min_coverage,
+        p95_ms=ctx.config.p95_ms,
     )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
     record.evidence.append(evidence)

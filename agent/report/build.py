@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from agent.config import RunConfig
 from agent.models.ledger import Ledger, Totals
+from agent.report.measured import add_measured
 from agent.report.schema import (
     CriterionRow,
     DatabaseChange,
@@ -184,6 +185,7 @@ def build_report(
         "monitoring.metrics_dashboard_url": "the service exposes /metrics (Prometheus); no "
         "dashboard is configured",
     }
+    add_measured(report, final)
     if final is None or final.coverage is None:
         report.not_measured["test_results.unit_test_coverage"] = "the tests gate did not run"
     if tests is None:

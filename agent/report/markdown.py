@@ -47,10 +47,33 @@ def _figure(value: object, unit: str = "") -> str:
     return "not measured" if value is None else f"{value}{unit}"
 
 
+def _live(report: Report) -> list[str]:
+    """The figures of the service running in the sandbox: load, security, where it ran."""
+    load, dep = report.test_results.load_test_results, report.deployment
+    lines = [
+        f"- load test: {_figure(load.requests_per_second, ' rps')}, "
+        f"p95 {_figure(load.p95_latency)}, error rate {_figure(load.error_rate)}",
+        f"- security: {_figure(report.test_results.security_scan_status)}",
+    ]
+    lines += [
+        f"- migration {d.migration_id}: {d.performance_impact}"
+        for d in report.database_changes
+        if d.performance_impact
+    ]
+    if dep.health_check_url:
+        lines.append(f"- ran at {dep.api_base_url} (docs {dep.documentation_url}): {dep.note}")
+    return lines
+
+
+def _route(method: str, path: str, p95: str | None) -> str:
+    return f"`{method} {path}`" + (f" (p95 {p95})" if p95 else "")
+
+
 def _built(report: Report) -> list[str]:
     lines = ["### What was built", ""]
     for group in report.implemented_endpoints:
-        routes = ", ".join(f"`{e.method} {e.path}`" for e in group.endpoints) or "no endpoint"
+        routes = ", ".join(_route(e.method, e.path, e.response_time_p95) for e in group.endpoints)
+        routes = routes or "no endpoint"
         lines.append(f"- {group.backlog_id}: {routes}")
     return [*lines, ""]
 
@@ -92,6 +115,7 @@ def render_markdown(report: Report) -> str:
         f"- line coverage: {_figure(tr.unit_test_coverage, '%')}",
         f"- tests passed: {_figure(tr.integration_tests_passed)}",
         f"- migrations: {migrations}",
+        *_live(report),
         "",
     ]
     lines += _built(report)

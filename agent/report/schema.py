@@ -15,6 +15,7 @@ class Deployment(BaseModel):
     documentation_url: str | None = None
     health_check_url: str | None = None
     metrics_dashboard: str | None = None
+    note: str | None = None  # where these addresses were true (e.g. inside the sandbox)
 
 
 class EndpointReport(BaseModel):
@@ -54,6 +55,7 @@ class Monitoring(BaseModel):
     logs_aggregation_url: str | None = None
     metrics_dashboard_url: str | None = None
     alerts_configured: list[str] = Field(default_factory=list)
+    exposes: list[str] = Field(default_factory=list)  # what the service offers to monitoring
 
 
 class CriterionRow(BaseModel):

@@ -46,6 +46,36 @@ class Coverage(BaseModel):
     handlers: dict[str, float] = Field(default_factory=dict)  # handler name -> line coverage %
 
 
+class LatencyFigures(BaseModel):
+    """Load-test figures of one endpoint, or of all of them together."""
+
+    requests: int
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    error_rate: float
+    rate_limited: int = 0  # 429s, counted apart from errors
+
+
+class LoadFigures(BaseModel):
+    """What the load gate measured, and the conditions the figures should be read under."""
+
+    overall: LatencyFigures
+    endpoints: dict[str, LatencyFigures] = Field(default_factory=dict)  # "GET /path" -> figures
+    duration_s: float
+    concurrency: int
+    sla_p95_ms: float
+    limits: str  # the sandbox's CPU and memory, e.g. "2 CPUs, 2.0 GiB (Docker sandbox)"
+
+
+class ServiceFigures(BaseModel):
+    """The generated service as it ran in the sandbox (a sandbox-internal address)."""
+
+    base_url: str
+    upgrade_s: float | None = None
+
+
 class Evidence(BaseModel):
     """Everything one verify pass measured."""
 
@@ -54,6 +84,10 @@ class Evidence(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     tests: list[TestOutcome] = Field(default_factory=list)
     coverage: Coverage | None = None
+    load: LoadFigures | None = None
+    security_status: str | None = None  # "passed: …" or "failed: CWE-287 x1, …"
+    service: ServiceFigures | None = None
+    migration_s: dict[str, float] = Field(default_factory=dict)  # "upgrade <rev>" -> seconds
 
     @property
     def passed(self) -> bool:

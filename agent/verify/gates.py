@@ -2,30 +2,31 @@
 
 lint        ruff check + ruff format --check
 tests       pytest with coverage and JUnit XML, on a fresh PostgreSQL database
-migrations  alembic upgrade head, downgrade base, upgrade head on another fresh database
+migrations  upgrade, downgrade base, upgrade head on a fresh database; declared indexes and
+            foreign keys present (`schema_check`)
+contract    /openapi.json against the backlog, then schemathesis (`contract_gate`)
+security    token, ownership, injection, size and rate-limit probes, and bandit (`security_gate`)
+load        a bounded load test: rps, p50/p95/p99, error rate against the SLA (`load_gate`)
+
+The last three run the service itself in the sandbox (`probe`, `live/`).
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 from agent.verify import database, parse
+from agent.verify.context import OUT_DIR, GateContext
+from agent.verify.contract_gate import contract
 from agent.verify.evidence import CheckResult, Evidence, Failure
-from sandbox.base import CommandResult, Sandbox, Services
+from agent.verify.load_gate import load
+from agent.verify.schema_check import migrations
+from agent.verify.security_gate import security
+from sandbox.base import CommandResult
 
-OUT_DIR = ".verify"  # inside the workspace the sandbox syncs; git-ignored in the service
-
-
-@dataclass(frozen=True)
-class GateContext:
-    sandbox: Sandbox
-    services: Services
-    repo: Path
-    db_prefix: str
-    timeout_s: float
+__all__ = ["GATES", "OUT_DIR", "GateContext", "run_gates"]
 
 
 def _tail(result: CommandResult, chars: int = 1500) -> str:
@@ -56,6 +57,14 @@ def lint(ctx: GateContext, evidence: Evidence) -> CheckResult:
         failures=failures,
         figures={"findings": len(failures)},
     )
+
+
+def coverage_warning(evidence: Evidence, target: float) -> str | None:
+    """Line coverage under the run's target: a warning in the summary and the report, not a
+    failure (the offline scaffold cannot raise coverage; the criteria decide an item)."""
+    if evidence.coverage is None or evidence.coverage.percent >= target:
+        return None
+    return f"coverage {evidence.coverage.percent:.1f}% below the target {target:g}%"
 
 
 def tests(ctx: GateContext, evidence: Evidence) -> CheckResult:
@@ -101,51 +110,20 @@ def tests(ctx: GateContext, evidence: Evidence) -> CheckResult:
     if run.exit_code and not failures:
         reason = "timed out" if run.timed_out else f"pytest exited {run.exit_code}"
         failures.append(Failure(check="tests", where="pytest", message=reason, detail=_tail(run)))
+    warning = coverage_warning(evidence, ctx.min_coverage)
     passed = sum(1 for t in evidence.tests if t.outcome == "passed")
     return CheckResult(
         name="tests",
         passed=not failures,
-        summary=f"{passed}/{len(evidence.tests)} passed",
+        summary=f"{passed}/{len(evidence.tests)} passed" + (f"; {warning}" if warning else ""),
         failures=failures,
         figures={
             "tests": len(evidence.tests),
             "passed": passed,
             "coverage_percent": evidence.coverage.percent if evidence.coverage else None,
+            "min_coverage": ctx.min_coverage,
+            "coverage_warning": warning,
         },
-    )
-
-
-def migrations(ctx: GateContext, evidence: Evidence) -> CheckResult:
-    name = f"{ctx.db_prefix}_migrations"
-    url = database.create(ctx.sandbox, ctx.services.postgres_url, name)
-    failures: list[Failure] = []
-    steps = (("upgrade", "head"), ("downgrade", "base"), ("upgrade", "head"))
-    try:
-        for verb, target in steps:
-            run = ctx.sandbox.run(
-                [ctx.sandbox.python, "-m", "alembic", verb, target],
-                timeout=ctx.timeout_s,
-                env={"DATABASE_URL": url},
-            )
-            if not run.ok:
-                failures.append(
-                    Failure(
-                        check="migrations",
-                        where=f"alembic {verb} {target}",
-                        message=run.stderr.strip().splitlines()[-1:][0]
-                        if run.stderr.strip()
-                        else f"exit {run.exit_code}",
-                        detail=_tail(run),
-                    )
-                )
-                break
-    finally:
-        database.drop(ctx.sandbox, ctx.services.postgres_url, name)
-    return CheckResult(
-        name="migrations",
-        passed=not failures,
-        summary="upgrade/downgrade/upgrade ok" if not failures else "failed",
-        failures=failures,
     )
 
 
@@ -153,6 +131,9 @@ GATES: dict[str, Callable[[GateContext, Evidence], CheckResult]] = {
     "lint": lint,
     "tests": tests,
     "migrations": migrations,
+    "contract": contract,
+    "security": security,
+    "load": load,
 }
 
 
@@ -162,6 +143,7 @@ def run_gates(ctx: GateContext, names: list[str], iteration: int) -> Evidence:
     for stale in ("junit.xml", "coverage.json"):
         (out / stale).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / "live", ignore_errors=True)  # a probe left behind by a crashed pass
     evidence = Evidence(iteration=iteration, sandbox=ctx.sandbox.name)
     for name in names:
         started = time.monotonic()

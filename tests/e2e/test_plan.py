@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from agent.report.schema import Report
-from tests.e2e.helpers import cli, run_dir
+from tests.e2e.helpers import QUICK_GATES, cli, run_dir
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parents[1] / "data"
@@ -80,6 +80,8 @@ def test_plan_is_retried_once_with_errors_then_scaffolded(tmp_path: Path) -> Non
         str(repo),
         "--sandbox",
         "local",
+        "--gates",
+        QUICK_GATES,
         "--model",
         f"scripted:{script}",
     )
@@ -110,6 +112,8 @@ def test_two_invalid_plans_stop_the_run_clearly(tmp_path: Path) -> None:
         str(repo),
         "--sandbox",
         "local",
+        "--gates",
+        QUICK_GATES,
         "--model",
         f"scripted:{script}",
     )

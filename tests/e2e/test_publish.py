@@ -15,7 +15,7 @@ import git
 import pytest
 
 from agent.report.schema import Report
-from tests.e2e.helpers import CLI, REPO_ROOT
+from tests.e2e.helpers import CLI, QUICK_GATES, REPO_ROOT
 from tests.fakes.git_http_server import GitHttpHost, serve_git
 from tests.fakes.github_server import FakeGitHub, serve
 
@@ -34,9 +34,11 @@ def _env(github: FakeGitHub, **extra: str) -> dict[str, str]:
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """`backend-agent run ARGS --sandbox local`, as a user would start it."""
+    """`backend-agent run ARGS --sandbox local`, as a user would start it (the quick gates
+    unless ARGS name others)."""
+    gates = [] if "--gates" in args else ["--gates", QUICK_GATES]
     return subprocess.run(
-        [*CLI, "run", *args, "--sandbox", "local"],
+        [*CLI, "run", *args, "--sandbox", "local", *gates],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,

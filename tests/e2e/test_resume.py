@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from tests.e2e.helpers import CLI, REPO_ROOT, cli, run_dir, trajectory
+from tests.e2e.helpers import CLI, QUICK_GATES, REPO_ROOT, cli, run_dir, trajectory
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +28,9 @@ def _wait_for(repo: Path, node: str, item: str, proc: subprocess.Popen[str]) -> 
 def test_sigkill_in_second_item_then_resume(tmp_path: Path) -> None:
     """Kill during PROJ-1; `resume` finishes PROJ-1 and TASK-1 and never redoes AUTH-1."""
     repo = tmp_path / "svc"
+    args = ["examples/taskboard.json", "--repo", str(repo), "--sandbox", "local"]
     proc = subprocess.Popen(
-        [*CLI, "run", "examples/taskboard.json", "--repo", str(repo), "--sandbox", "local"],
+        [*CLI, "run", *args, "--gates", QUICK_GATES],
         cwd=REPO_ROOT,
         text=True,
         stdout=subprocess.DEVNULL,

@@ -17,8 +17,15 @@ ROOT = Path(__file__).parents[2]
 def test_sandbox_check_proves_isolation() -> None:
     """No network, no host env (a canary set here), non-root, limits enforced: exit 0."""
     env = {**os.environ, "GITHUB_TOKEN": "ghp_canary_from_the_host"}
-    done = subprocess.run([sys.executable, "-m", "agent.cli", "sandbox", "check"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "sandbox", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     findings = json.loads(done.stdout)
     assert findings["ok"] is True

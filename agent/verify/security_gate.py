@@ -1,0 +1,89 @@
+"""The security gate: spec-derived probes on the running service, and bandit on its code.
+
+A bandit finding of medium or high severity fails the gate (SQL built from strings is
+B608, medium); low ones are counted only. Findings are summarised by CWE.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from agent.verify.context import GateContext
+from agent.verify.contract_gate import note_service
+from agent.verify.evidence import CheckResult, Evidence, Failure
+from agent.verify.probe import run_probe
+
+FAILING_SEVERITY = {"MEDIUM", "HIGH"}
+JSON = ("-f", "json", "-q")
+
+
+def bandit(ctx: GateContext) -> tuple[list[Failure], Counter[str]]:
+    """Bandit on `backend/` (tests left out): failures, and the count per severity."""
+    run = ctx.sandbox.run(
+        [ctx.sandbox.python, "-m", "bandit", "-r", "backend", "-x", "backend/tests", *JSON],
+        timeout=ctx.timeout_s,
+    )
+    try:
+        results: list[dict[str, Any]] = json.loads(run.stdout or "{}").get("results", [])
+    except json.JSONDecodeError:
+        return [Failure(check="security", where="bandit", message=run.stderr[-500:])], Counter()
+    severities = Counter(str(r["issue_severity"]).lower() for r in results)
+    failures = [
+        Failure(
+            check="security",
+            where=f"{r['filename']}:{r['line_number']} (CWE-{r['issue_cwe']['id']})",
+            message=f"bandit {r['test_id']} ({r['issue_severity'].lower()}): {r['issue_text']}",
+        )
+        for r in results
+        if r["issue_severity"] in FAILING_SEVERITY
+    ]
+    return failures, severities
+
+
+def _cwe(failure: Failure) -> str:
+    return failure.where.rsplit("(", 1)[-1].rstrip(")") if "(CWE-" in failure.where else "probe"
+
+
+def status(failures: list[Failure], probes: int, severities: Counter[str]) -> str:
+    """`security_scan_status`: passed with the counts, or failed with the findings by CWE."""
+    if failures:
+        by_cwe = Counter(_cwe(f) for f in failures)
+        return "failed: " + ", ".join(f"{cwe} x{n}" for cwe, n in sorted(by_cwe.items()))
+    return (
+        f"passed: 0 findings (probes: {probes}; bandit: {severities['high']} high, "
+        f"{severities['medium']} medium, {severities['low']} low)"
+    )
+
+
+def security(ctx: GateContext, evidence: Evidence) -> CheckResult:
+    outcome = run_probe(ctx, "security", {})
+    answer = outcome.answer
+    note_service(evidence, answer)
+    failures = [outcome.failure] if outcome.failure else []
+    failures += [
+        Failure(check="security", where=f"{f['where']} ({f['cwe']})", message=f["message"])
+        for f in answer.get("findings", [])
+    ]
+    failures += [
+        Failure(check="security", where=p["where"], message=p["message"])
+        for p in answer.get("seed_problems", [])
+    ]
+    found, severities = bandit(ctx)
+    failures += found
+    probes = int(answer.get("probes", 0))
+    evidence.security_status = status(failures, probes, severities)
+    return CheckResult(
+        name="security",
+        passed=not failures,
+        summary=evidence.security_status,
+        failures=failures,
+        figures={
+            "probes": probes,
+            "findings": len(failures),
+            "bandit_high": severities["high"],
+            "bandit_medium": severities["medium"],
+            "bandit_low": severities["low"],
+        },
+    )
