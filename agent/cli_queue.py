@@ -1,14 +1,21 @@
-"""`backend-agent enqueue`, `worker` and `runs`: the queue's side of the command line."""
+"""`backend-agent enqueue`, `worker` and `runs`: the queue's side of the command line.
+
+Exit codes as `run`'s (2: bad input), plus 4 when RabbitMQ or PostgreSQL cannot be
+reached or the metrics port is taken; messages never show a URL's password."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import re
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 import typer
+from aiormq.exceptions import AMQPConnectionError
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 
@@ -30,6 +37,16 @@ console = Console(stderr=True)
 QueueOption = Annotated[
     str | None, typer.Option(help="Queue name (default: BACKEND_AGENT_QUEUE, agent.backend).")
 ]
+
+
+def _reach(main: Coroutine[Any, Any, None]) -> None:
+    """Run `main`; a broker, database or port that fails becomes a message and exit 4."""
+    try:
+        asyncio.run(main)
+    except (OSError, AMQPConnectionError, psycopg.OperationalError) as exc:
+        text = re.sub(r"://[^@/\s]+@", "://***@", f"{type(exc).__name__}: {exc}")
+        console.print(f"[red]error:[/red] {text}", highlight=False)
+        raise typer.Exit(4) from None
 
 
 def _split(names: str) -> list[str]:
@@ -77,7 +94,7 @@ def enqueue(
             for job in jobs:
                 await q.publish(job)
 
-    asyncio.run(publish())
+    _reach(publish())
     for job in jobs:
         names = ",".join(i["id"] for i in job.backlog["backlog_items"])
         typer.echo(f"{job.job_id}\t{names}\tpriority {job.priority}")
@@ -107,7 +124,7 @@ def worker(
     except ValidationError:
         raise typer.BadParameter(f"--gates {gates}: choose from {', '.join(ALL_GATES)}") from None
     deps = JobDeps(settings, ProviderKeys.from_environ(os.environ), tuple(chosen))
-    asyncio.run(_work(deps))
+    _reach(_work(deps))
 
 
 async def _work(deps: JobDeps) -> None:
