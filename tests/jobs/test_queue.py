@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 
 from agent.jobs.job import Job
 from agent.jobs.queue import ATTEMPTS, JobQueue
@@ -25,13 +26,15 @@ def test_publish_depth_and_priority_order(queue_name: str) -> None:
                 await queue.publish(job)
             assert await queue.depth() == 3
             seen = []
-            async for message in queue.deliveries():
-                job = Job.model_validate_json(message.body)
-                assert message.message_id == job.job_id
-                seen.append((job.backlog["backlog_items"][0]["id"], message.priority or 0))
-                await message.ack()
-                if len(seen) == 3:
-                    break
+            async with aclosing(queue.deliveries()) as stream:
+                async for message in stream:
+                    job = Job.model_validate_json(message.body)
+                    assert message.message_id == job.job_id
+                    item = job.backlog["backlog_items"][0]["id"]
+                    seen.append((item, message.priority or 0))
+                    await message.ack()
+                    if len(seen) == 3:
+                        break
             assert await queue.depth() == 0
             return seen
 
@@ -48,10 +51,11 @@ def test_retry_counts_attempts_then_dead_letters(queue_name: str) -> None:
         queue = await JobQueue.connect(AMQP_URL, queue_name, prefetch=1, max_attempts=3)
         await queue.publish(_job(10))
         counts = []
-        async for message in queue.deliveries():
-            counts.append(int((message.headers or {}).get(ATTEMPTS, 0)))
-            if await queue.retry(message, "boom"):
-                break
+        async with aclosing(queue.deliveries()) as stream:
+            async for message in stream:
+                counts.append(int((message.headers or {}).get(ATTEMPTS, 0)))
+                if await queue.retry(message, "boom"):
+                    break
         await asyncio.sleep(0.2)
         assert await queue.depth() == 0 and await queue.dead_depth() == 1
         await queue.close()
