@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evals.metrics import RATES, Estimate, overall, per_task
-from evals.records import ResultSet
+from evals.records import ResultSet, TaskRunRecord
 
 COLUMNS = (
     ("resolved", "resolved"),
@@ -33,6 +33,34 @@ def _header(first: str) -> list[str]:
     return ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
 
 
+def _findings(records: list[TaskRunRecord]) -> list[str]:
+    """Offline-resolvable tasks left unresolved, exploits that worked, errors."""
+    lines: list[str] = []
+    offline = [r for r in records if r.expected_offline]
+    expected = [r for r in offline if not r.resolved]
+    lines += [
+        "",
+        f"Task-runs of tasks the suite marks offline-resolvable: {len(offline) - len(expected)}"
+        f"/{len(offline)} resolved.",
+    ]
+    if expected:
+        lines += ["", "## Offline-resolvable task-runs not resolved", ""]
+        lines += [
+            f"- {r.task} run {r.run}: failed {', '.join(r.failed_tests[:5])}" for r in expected
+        ]
+    exploits = sorted({f"{r.task}: {cwe}" for r in records for cwe in r.exploits})
+    if exploits:
+        lines += ["", "## Exploits that worked", "", *(f"- {e}" for e in exploits)]
+    errors = [r for r in records if r.harness_error or r.agent_error]
+    if errors:
+        lines += ["", "## Errors", ""]
+        lines += [
+            f"- {r.task} run {r.run}: {(r.harness_error or r.agent_error or '')[:200]!r}"
+            for r in errors
+        ]
+    return lines
+
+
 def summary(results: ResultSet) -> str:
     """`summary.md`: overall and per task, mean ± standard error over runs."""
     records = results.records
@@ -49,22 +77,7 @@ def summary(results: ResultSet) -> str:
         _row("**overall**", overall(records)),
         *(_row(task, figures) for task, figures in per_task(records).items()),
     ]
-    expected = [r for r in records if r.expected_offline and not r.resolved]
-    if expected:
-        lines += ["", "## Offline-resolvable task-runs not resolved", ""]
-        lines += [
-            f"- {r.task} run {r.run}: failed {', '.join(r.failed_tests[:5])}" for r in expected
-        ]
-    exploits = sorted({f"{r.task}: {cwe}" for r in records for cwe in r.exploits})
-    if exploits:
-        lines += ["", "## Exploits that worked", "", *(f"- {e}" for e in exploits)]
-    errors = [r for r in records if r.harness_error or r.agent_error]
-    if errors:
-        lines += ["", "## Errors", ""]
-        lines += [
-            f"- {r.task} run {r.run}: {(r.harness_error or r.agent_error or '')[:200]!r}"
-            for r in errors
-        ]
+    lines += _findings(records)
     return "\n".join(lines) + "\n"
 
 
