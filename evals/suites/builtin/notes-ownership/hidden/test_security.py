@@ -37,3 +37,14 @@ def test_forged_token_is_refused(api: httpx.Client, alice: Account) -> None:
     for token in (forged_token(alice.id, b"guessed-secret"), forged_token(alice.id, b"", "none")):
         answer = api.get("/notes", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 401
+
+
+@pytest.mark.security("CWE-915")
+def test_owner_cannot_be_assigned(api: httpx.Client, alice: Account, bob: Account) -> None:
+    body = {"title": "planted", "owner_id": alice.id}
+    made = api.post("/notes", json=body, headers=bob.headers)
+    assert made.status_code in {201, 422}
+    if made.status_code == 201:
+        assert made.json()["owner_id"] == bob.id
+    listed = api.get("/notes", headers=alice.headers).json()["items"]
+    assert all(n["title"] != "planted" for n in listed)

@@ -75,3 +75,12 @@ def test_idor_delete(api: httpx.Client, alice: Account, bob: Account) -> None:
     made = save(api, alice, "Grandma's pie")
     api.delete(f"{RECIPES}/{made['id']}", headers=bob.headers)
     assert api.get(f"{RECIPES}/{made['id']}", headers=alice.headers).status_code == 200
+
+
+@pytest.mark.security("CWE-915")
+def test_owner_cannot_be_assigned(api: httpx.Client, alice: Account, bob: Account) -> None:
+    body = {"title": "Planted", "servings": 1, "difficulty": "easy", "owner_id": alice.id}
+    made = api.post(RECIPES, json=body, headers=bob.headers)
+    assert made.status_code in {201, 422}
+    mine = api.get(RECIPES, headers=alice.headers).json()["items"]
+    assert all(r["title"] != "Planted" for r in mine)
