@@ -4,8 +4,10 @@ workers on one database, so any of them resumes a job another one started."""
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 from langchain_core.runnables import RunnableConfig
@@ -33,16 +35,30 @@ def postgres_checkpointer(url: str) -> CheckpointerFactory:
     return make
 
 
-def setup_database(url: str) -> None:
-    """Create (or migrate) the checkpoint and runs tables, one worker at a time."""
+def setup_database(url: str, wait_s: float = 300) -> None:
+    """Create (or migrate) the checkpoint and runs tables, one worker at a time.
+
+    The lock is polled (`pg_try_advisory_lock`), never waited on in a statement: the
+    checkpointer's migrations build indexes CONCURRENTLY, which wait for every open
+    statement, a blocked `pg_advisory_lock` too, and two workers starting together
+    would each wait for the other."""
     with psycopg.connect(url, autocommit=True) as lock:
-        lock.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+        deadline = time.monotonic() + wait_s
+        while not _try_lock(lock, _SETUP_LOCK):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"another worker kept the setup lock for {wait_s:.0f}s")
+            time.sleep(0.2)
         try:
             with postgres_saver(url) as saver:
                 saver.setup()
             RunsStore.open(url).close()
         finally:
             lock.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+
+
+def _try_lock(conn: psycopg.Connection[Any], key: int) -> bool:
+    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
+    return bool(row and row[0])
 
 
 @contextmanager
@@ -52,8 +68,7 @@ def job_lock(url: str, job_id: str) -> Iterator[bool]:
     e.g. one whose delivery the broker took back after its consumer timeout."""
     key = int.from_bytes(hashlib.sha256(job_id.encode()).digest()[:8], "big", signed=True)
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()
-        mine = bool(row and row[0])
+        mine = _try_lock(conn, key)
         try:
             yield mine
         finally:
