@@ -245,8 +245,8 @@ def _stream(
     stop: threading.Event,
 ) -> dict[str, Any]:  # fmt: skip
     """Step by step, each step checkpointed before the next (durability "sync"), and
-    `RunStopped` between two steps once `stop` is set."""
+    `RunStopped` between two steps once `stop` is set (not after the last one)."""
     for _ in graph.stream(first, thread, context=context, durability="sync"):
-        if stop.is_set():
+        if stop.is_set() and graph.get_state(thread).next:
             raise RunStopped(str(thread["configurable"]["thread_id"]))
     return dict(graph.get_state(thread).values)

@@ -4,6 +4,8 @@ a fresh PostgreSQL database, both removed afterwards."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 
@@ -26,3 +28,19 @@ def queue_name() -> Iterator[str]:
         await queue.close()
 
     asyncio.run(drop())
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql],
+        check=True, capture_output=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test (its URL), dropped afterwards."""
+    name = f"ba_test_{uuid.uuid4().hex[:8]}"
+    _psql(f'CREATE DATABASE "{name}"')
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

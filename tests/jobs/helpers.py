@@ -38,16 +38,6 @@ def bare_remote(root: Path, slug: str = "octo/svc") -> Path:
     return bare
 
 
-def fresh_database(name: str) -> str:
-    """Create database `name` (dropped first) on the machine's PostgreSQL; its URL."""
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql],
-            check=True, capture_output=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"},
-        )  # fmt: skip
-    return f"postgresql://postgres@127.0.0.1:5432/{name}"
-
-
 def worker_env(github_url: str, database_url: str, **extra: str) -> dict[str, str]:
     """This environment without GITHUB_*, pointed at the fake GitHub and the test database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BACKEND_AGENT_"))}

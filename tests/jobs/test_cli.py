@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from agent.jobs.queue import JobQueue
 from agent.runs.store import RunsStore
 from tests.e2e.helpers import cli
 from tests.jobs.conftest import AMQP_URL
-from tests.jobs.helpers import bare_remote, fresh_database, tiny_item
+from tests.jobs.helpers import bare_remote, tiny_item
 
 pytestmark = pytest.mark.slow  # each command starts the CLI in a subprocess
 
@@ -94,10 +93,10 @@ def test_cli_runs_are_recorded_and_listed(tmp_path: Path) -> None:
     assert "2 run(s)" in listed.stdout
 
 
-def test_runs_lists_the_workers_database(tmp_path: Path) -> None:
+def test_runs_lists_the_workers_database(tmp_path: Path, database: str) -> None:
     """`runs --database-url` reads PostgreSQL; `--repo owner/name` keeps that repository's
     runs only; a run that raised shows as error."""
-    url = fresh_database(f"ba_runs_{uuid.uuid4().hex[:8]}")
+    url = database
     store = RunsStore.open(url)
     for run_id, slug in (("aaa111", "octo/svc"), ("bbb222", "octo/other")):
         config = RunConfig(run_id=run_id, backlog=tmp_path / "b.json", repo=tmp_path / run_id)

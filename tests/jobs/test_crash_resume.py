@@ -4,7 +4,6 @@ which resumes from the PostgreSQL checkpoint, and exactly one PR exists at the e
 from __future__ import annotations
 
 import signal
-import uuid
 from pathlib import Path
 
 import git
@@ -16,7 +15,6 @@ from tests.jobs.helpers import (
     TOKEN,
     bare_remote,
     depth,
-    fresh_database,
     publish,
     runs_of,
     start_worker,
@@ -30,13 +28,14 @@ from tests.jobs.helpers import (
 pytestmark = pytest.mark.slow
 
 
-def test_sigkill_mid_job_resumes_on_a_second_worker(tmp_path: Path, queue_name: str) -> None:
+def test_sigkill_mid_job_resumes_on_a_second_worker(
+    tmp_path: Path, queue_name: str, database: str
+) -> None:
     """Worker 1 delivers FIRST-1 and starts SECOND-1, then dies (SIGKILL): the job goes
     back to the queue unacked. Worker 2 resumes it: FIRST-1 is not scaffolded, verified or
     committed again (one commit, one scaffold in the trajectory), the run record counts two
     attempts, worker 2 says it resumed, the plan comment is not repeated, and one PR is open."""
     bare = bare_remote(tmp_path / "git")
-    database = fresh_database(f"ba_crash_{uuid.uuid4().hex[:8]}")
     workdir = tmp_path / "work"
     job = Job(
         backlog={"backlog_items": [tiny_item("FIRST-1", 90), tiny_item("SECOND-1", 10)]},
@@ -63,9 +62,10 @@ def test_sigkill_mid_job_resumes_on_a_second_worker(tmp_path: Path, queue_name: 
         second = start_worker(env, queue_name, workdir, log2)
         with workers([second]):
             wait_until(lambda: github.pulls, 300, "the pull request", step=0.5)
-            wait_until(lambda: depth(queue_name) == (0, 0), 30, "the ack")
+            wait_until(lambda: runs_of(database)[0]["status"] == "passed", 60, "the record")
             second.send_signal(signal.SIGTERM)
             assert second.wait(timeout=60) == 0, log2.read_text()[-3000:]
+        assert depth(queue_name) == (0, 0)  # acked: worker 2 is gone and the job is not back
 
     steps = trajectory(workdir, job.job_id)
     assert [e["item"] for e in steps if e["node"] == "scaffold"].count("FIRST-1") == 1

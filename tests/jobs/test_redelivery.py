@@ -4,7 +4,6 @@ item (a fresh clone), both leave exactly one PR, updated in place."""
 from __future__ import annotations
 
 import signal
-import uuid
 from pathlib import Path
 
 import git
@@ -17,7 +16,6 @@ from tests.jobs.helpers import (
     TOKEN,
     bare_remote,
     depth,
-    fresh_database,
     publish,
     runs_of,
     start_worker,
@@ -30,12 +28,13 @@ from tests.jobs.helpers import (
 pytestmark = pytest.mark.slow
 
 
-def test_the_same_item_again_updates_the_one_pull_request(tmp_path: Path, queue_name: str) -> None:
+def test_the_same_item_again_updates_the_one_pull_request(
+    tmp_path: Path, queue_name: str, database: str
+) -> None:
     """Job J opens PR #1. J delivered again (an ack lost): it resumes at its end; no push,
     no second PR. Job K for the same item (new id, fresh clone): it continues the pushed
     branch (a fast-forward, never a force) and updates PR #1. One POST, PATCHes after."""
     bare = bare_remote(tmp_path / "git")
-    database = fresh_database(f"ba_again_{uuid.uuid4().hex[:8]}")
     backlog = {"backlog_items": [tiny_item("PING-1", 50)]}
     first = Job(backlog=backlog, clone_url=str(bare), repository="octo/svc", gates=["lint"])
     again = Job(backlog=backlog, clone_url=str(bare), repository="octo/svc", gates=["lint"])
@@ -44,16 +43,15 @@ def test_the_same_item_again_updates_the_one_pull_request(tmp_path: Path, queue_
         log = tmp_path / "worker.log"
         with workers([start_worker(env, queue_name, tmp_path / "work", log)]) as [proc]:
             publish(queue_name, [first])
-            wait_until(lambda: github.pulls, 120, "the pull request")
-            wait_until(lambda: depth(queue_name) == (0, 0), 30, "the ack")
+            wait_until(lambda: _status(database, first.job_id) == "passed", 120, "job J")
             pushed = git.Repo(bare).heads["backend-agent/PING-1"].commit.hexsha
             publish(queue_name, [first])
             wait_until(lambda: _attempts(database, first.job_id) == 2, 60, "the redelivery")
             publish(queue_name, [again])
             wait_until(lambda: _status(database, again.job_id) == "passed", 120, "job K")
-            wait_until(lambda: depth(queue_name) == (0, 0), 30, "the acks")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
+    assert depth(queue_name) == (0, 0)
     [pull] = github.pulls
     assert pull.head == "backend-agent/PING-1" and pull.number == 1
     calls = [(r.method, r.path) for r in github.requests]
@@ -77,12 +75,11 @@ def _status(database: str, run_id: str) -> object:
     return _run(database, run_id).get("status")
 
 
-def test_a_job_held_by_another_worker_waits(tmp_path: Path, queue_name: str) -> None:
+def test_a_job_held_by_another_worker_waits(tmp_path: Path, queue_name: str, database: str) -> None:
     """While another session holds the job's lock (a worker still running it after the
     broker took the delivery back), a worker hands the job back instead of running it a
     second time; once the lock is free it runs it once: one run, one attempt."""
     bare = bare_remote(tmp_path / "git")
-    database = fresh_database(f"ba_busy_{uuid.uuid4().hex[:8]}")
     job = Job(backlog={"backlog_items": [tiny_item("PING-1", 50)]}, clone_url=str(bare),
               repository="octo/svc", gates=["lint"])  # fmt: skip
     with serve(FakeGitHub(tokens={TOKEN})) as github:

@@ -23,7 +23,6 @@ from tests.jobs.helpers import (
     TOKEN,
     bare_remote,
     depth,
-    fresh_database,
     runs_of,
     start_worker,
     wait_until,
@@ -73,12 +72,13 @@ def _deliver(github: FakeGitHub, queue: str, clone_root: Path, payload: object) 
     return asyncio.run(main())
 
 
-def test_signed_webhook_to_worker_to_pull_request(tmp_path: Path, queue_name: str) -> None:
+def test_signed_webhook_to_worker_to_pull_request(
+    tmp_path: Path, queue_name: str, database: str
+) -> None:
     """alice (write) labels an issue holding an item as a ```json block: the webhook queues
     one job; a worker runs it (lint, tests, migrations) and opens one PR into `main` whose body ends
     with `Closes #N`; the issue has the webhook's and the worker's comments; the run is
     recorded as passed with the job id as run id; the queue and its dead letters are empty."""
-    database = fresh_database(f"ba_hook_{uuid.uuid4().hex[:8]}")
     clone_root = tmp_path / "remotes"
     bare_remote(clone_root)
     with serve(FakeGitHub(tokens={TOKEN}, collaborators=dict(ROLES))) as github:
@@ -90,9 +90,10 @@ def test_signed_webhook_to_worker_to_pull_request(tmp_path: Path, queue_name: st
         log = tmp_path / "worker.log"
         with workers([start_worker(env, queue_name, tmp_path / "work", log)]) as [proc]:
             wait_until(lambda: github.pulls, 600, "the pull request", step=1)
-            wait_until(lambda: depth(queue_name) == (0, 0), 60, "the ack")
+            wait_until(lambda: runs_of(database)[0]["status"] == "passed", 60, "the record")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
+        assert depth(queue_name) == (0, 0)  # acked: the worker is gone and the job is not back
     [pull] = github.pulls
     body = pull.body or ""
     assert (pull.head, pull.base, pull.draft) == (
