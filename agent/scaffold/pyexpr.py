@@ -49,7 +49,8 @@ def py_type(field: FieldSpec) -> str:
     if field.format == "email":
         return "EmailStr"
     if field.format == "uri":
-        return "AnyHttpUrl"
+        # Validated as a URL, handed to the database as the text it is (asyncpg takes str).
+        return "Annotated[AnyHttpUrl, PlainSerializer(str, return_type=str)]"
     return PY_TYPES[field.type]
 
 
