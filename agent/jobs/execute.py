@@ -124,12 +124,33 @@ class JobBusy(Exception):
     """Another worker is running this job now (it holds the job's lock)."""
 
 
+class CrashLoop(Exception):
+    """The job's workers died running it, `max_attempts` times: it will not get better."""
+
+
+def check_crashes(job: Job, deps: JobDeps) -> None:
+    """Refuse a job whose run record still says running (its worker died: nobody holds
+    its lock now) after `max_attempts` starts."""
+    store = RunsStore.open(deps.database_url)
+    try:
+        record = store.get(job.job_id)
+    finally:
+        store.close()
+    limit = deps.settings.backend_agent_max_attempts
+    if record and record["status"] == "running" and record["attempts"] >= limit:
+        raise CrashLoop(
+            f"the worker running job {job.job_id} died {record['attempts']} time(s) "
+            f"(last on {record['worker']}); not starting it again"
+        )
+
+
 def run_job(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
     """Start or resume the job's run to its end (or to `RunStopped` once `stop` is set),
     holding the job's lock: two workers never run one job at once."""
     with job_lock(deps.database_url, job.job_id) as mine:
         if not mine:
             raise JobBusy(f"job {job.job_id} is running on another worker")
+        check_crashes(job, deps)
         return _run(job, deps, stop)
 
 

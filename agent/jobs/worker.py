@@ -4,7 +4,9 @@ Prefetch 1. A job is acknowledged only once its run ended and its PR (or report)
 delivered; a run that raised is published again with one more attempt, and after the
 last attempt its issue gets a failure comment and the job goes to the dead letters. A
 worker killed outright leaves its job unacknowledged: the broker hands it to another
-worker, which resumes it from its last checkpoint (see `execute`).
+worker, which resumes it from its last checkpoint (see `execute`); a job whose workers
+died `max_attempts` times running it is dead-lettered instead (its run record was left
+`running` each time).
 
 A job runs under its PostgreSQL advisory lock, so a delivery the broker hands out again
 while its first worker still runs it (the broker's consumer timeout, 30 minutes by
@@ -24,7 +26,7 @@ import time
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueueIterator
 
-from agent.jobs.execute import JobBusy, JobDeps, report_failure, run_job
+from agent.jobs.execute import CrashLoop, JobBusy, JobDeps, report_failure, run_job
 from agent.jobs.job import Job
 from agent.jobs.metrics import WorkerMetrics
 from agent.jobs.queue import JobQueue, attempts_of
@@ -105,6 +107,8 @@ class Worker:
         except RunStopped:
             log.info("job %s stopped after a checkpoint: requeued", job.job_id)
             await message.nack(requeue=True)
+        except CrashLoop as crashes:
+            await self._dead(message, job, f"CrashLoop: {crashes}", attempts_of(message) + 1)
         except JobBusy as busy:
             log.warning("%s: requeued in %.0fs", busy, BUSY_DELAY_S)
             await asyncio.sleep(BUSY_DELAY_S)
@@ -121,6 +125,15 @@ class Worker:
         log.warning("job %s attempt %d failed: %s", job.job_id, attempts, error)
         self.metrics.failed.inc()
         if attempts >= self.queue.max_attempts:
-            await asyncio.to_thread(report_failure, job, self.deps, error, attempts)
-            self.metrics.dead.inc()
-        await self.queue.retry(message, error)
+            await self._dead(message, job, error, attempts)
+        else:
+            await self.queue.retry(message, error)
+
+    async def _dead(
+        self, message: AbstractIncomingMessage, job: Job, error: str, attempts: int
+    ) -> None:
+        """Comment the failure on the job's issue, then reject it to the dead letters."""
+        log.error("job %s dead-lettered: %s", job.job_id, error)
+        await asyncio.to_thread(report_failure, job, self.deps, error, attempts)
+        self.metrics.dead.inc()
+        await message.reject(requeue=False)

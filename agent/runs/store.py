@@ -131,6 +131,12 @@ class RunsStore:
         with self.engine.connect() as db:
             return [dict(row._mapping) for row in db.execute(query)]
 
+    def get(self, run_id: str) -> dict[str, Any] | None:
+        query = select(tables.runs).where(tables.runs.c.run_id == run_id)
+        with self.engine.connect() as db:
+            row = db.execute(query).first()
+        return dict(row._mapping) if row is not None else None
+
     def items(self, run_id: str) -> list[dict[str, Any]]:
         query = select(tables.items).where(tables.items.c.run_id == run_id)
         with self.engine.connect() as db:

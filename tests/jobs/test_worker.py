@@ -9,7 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from agent.config import RunConfig
 from agent.jobs.job import Job
+from agent.runs.store import RunsStore
 from tests.fakes.github_server import FakeGitHub, serve
 from tests.jobs.helpers import (
     TOKEN,
@@ -150,3 +152,26 @@ def _metrics(port: int) -> str:
         return httpx.get(f"http://127.0.0.1:{port}/metrics").text
     except httpx.TransportError:
         return ""  # not listening yet
+
+
+def test_a_job_that_keeps_killing_its_workers_is_dead_lettered(
+    tmp_path: Path, queue_name: str, database: str
+) -> None:
+    """Its run record says `running` after 2 starts (two workers died in it; nobody holds
+    its lock) and 2 attempts are allowed: the next worker does not start it a third
+    time; it dead-letters it and says why on the issue."""
+    job = Job(backlog={"backlog_items": [tiny_item("OOM-1", 50)]}, clone_url=str(tmp_path),
+              repository="octo/svc", issue=9)  # fmt: skip
+    store = RunsStore.open(database)
+    config = RunConfig(run_id=job.job_id, backlog=tmp_path / "b.json", repo=tmp_path / "r")
+    for _ in range(2):
+        store.started(config, source="cli", sandbox="local")
+    store.close()
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database, BACKEND_AGENT_MAX_ATTEMPTS="2")
+        publish(queue_name, [job])
+        with workers([start_worker(env, queue_name, tmp_path / "work", tmp_path / "w.log")]):
+            wait_until(lambda: depth(queue_name) == (0, 1), 120, "the dead letter")
+    [comment] = [c["body"] for c in github.comments[("octo/svc", 9)]]
+    assert f"the worker running job {job.job_id} died 2 time(s)" in comment
+    assert not (tmp_path / "work" / job.job_id).exists()  # never cloned
