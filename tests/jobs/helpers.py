@@ -56,10 +56,11 @@ def start_worker(
     *,
     metrics_port: int = 0,
     gates: str = "lint,tests,migrations",
+    sandbox: str = "local",
 ) -> subprocess.Popen[bytes]:
     """`backend-agent worker` on the local sandbox, its log in `log`; `gates` for jobs that
     name none (the load gate's SLA depends on how busy the machine is: left out)."""
-    args = ["worker", "--queue", queue, "--workdir", str(workdir), "--sandbox", "local",
+    args = ["worker", "--queue", queue, "--workdir", str(workdir), "--sandbox", sandbox,
             "--gates", gates]  # fmt: skip
     with log.open("ab") as out:
         return subprocess.Popen(

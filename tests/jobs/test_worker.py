@@ -175,3 +175,23 @@ def test_a_job_that_keeps_killing_its_workers_is_dead_lettered(
     [comment] = [c["body"] for c in github.comments[("octo/svc", 9)]]
     assert f"the worker running job {job.job_id} died 2 time(s)" in comment
     assert not (tmp_path / "work" / job.job_id).exists()  # never cloned
+
+
+@pytest.mark.docker
+def test_a_worker_on_the_docker_sandbox(tmp_path: Path, queue_name: str, database: str) -> None:
+    """`worker --sandbox docker`: the job's gates (lint, tests) run in the sandbox
+    container; the run is recorded with that sandbox and passes; one PR."""
+    bare = bare_remote(tmp_path / "git")
+    job = Job(backlog={"backlog_items": [tiny_item("PING-1", 50)]}, clone_url=str(bare),
+              repository="octo/svc", gates=["lint", "tests"])  # fmt: skip
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database)
+        publish(queue_name, [job])
+        log = tmp_path / "worker.log"
+        proc = start_worker(env, queue_name, tmp_path / "work", log, sandbox="docker")
+        with workers([proc]):
+            wait_until(lambda: runs_of(database) and runs_of(database)[0]["finished_at"], 600,
+                       "the run's end", step=1)  # fmt: skip
+    [run] = runs_of(database)
+    assert (run["sandbox"], run["status"]) == ("docker", "passed"), log.read_text()[-3000:]
+    assert len(github.pulls) == 1 and depth(queue_name) == (0, 0)
