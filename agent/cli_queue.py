@@ -24,6 +24,7 @@ from agent.config import ALL_GATES, GateName, Settings
 from agent.errors import BackendAgentError
 from agent.jobs.checkpoints import setup_database
 from agent.jobs.execute import JobDeps
+from agent.jobs.job import Job
 from agent.jobs.metrics import WorkerMetrics, serve_metrics
 from agent.jobs.queue import JobQueue
 from agent.jobs.split import jobs_from_backlog
@@ -87,18 +88,18 @@ def enqueue(
     }  # fmt: skip
     jobs = jobs_from_backlog(loaded, **fields)
     settings = _settings(backend_agent_queue=queue)
-
-    async def publish() -> None:
-        url = settings.backend_agent_amqp_url.get_secret_value()
-        async with await JobQueue.connect(url, settings.backend_agent_queue) as q:
-            for job in jobs:
-                await q.publish(job)
-
-    _reach(publish())
+    _reach(_publish(settings, jobs))
     for job in jobs:
         names = ",".join(i["id"] for i in job.backlog["backlog_items"])
         typer.echo(f"{job.job_id}\t{names}\tpriority {job.priority}")
     console.print(f"{len(jobs)} job(s) on {settings.backend_agent_queue}")
+
+
+async def _publish(settings: Settings, jobs: list[Job]) -> None:
+    url = settings.backend_agent_amqp_url.get_secret_value()
+    async with await JobQueue.connect(url, settings.backend_agent_queue) as queue:
+        for job in jobs:
+            await queue.publish(job)
 
 
 def worker(
