@@ -25,6 +25,7 @@ from git.exc import GitCommandError
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph.state import CompiledStateGraph
 
 from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
@@ -240,8 +241,11 @@ def _drive(
     )
 
 
+Graph = CompiledStateGraph[RunState, RunContext, RunState, RunState]
+
+
 def _stream(
-    graph: Any, first: RunState | None, thread: RunnableConfig, context: RunContext,
+    graph: Graph, first: RunState | None, thread: RunnableConfig, context: RunContext,
     stop: threading.Event,
 ) -> dict[str, Any]:  # fmt: skip
     """Step by step, each step checkpointed before the next (durability "sync"), and
