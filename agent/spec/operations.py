@@ -49,6 +49,13 @@ def _response(req: ApiRequirement, kind: OpKind) -> list[FieldSpec] | None:
     return fields or None
 
 
+def _entity_body(entity: EntitySpec) -> list[FieldSpec]:
+    """A write endpoint with no request schema takes the entity's own fields (not its
+    keys, not its secrets): the data requirements say what a row holds."""
+    keys = {fk.column for fk in entity.foreign_keys}
+    return [f for f in entity.fields if not f.secret and f.name not in keys]
+
+
 def build_operation(
     item: BacklogItem,
     req: ApiRequirement,
@@ -64,6 +71,8 @@ def build_operation(
     parent = entity_name(found.parent_collection) if found.parent_collection else None
     parent_spec = entities.get(parent) if parent else None
     body, query = _fields(req, kind)
+    if not body and kind in {"create", "replace", "update"} and entity is not None:
+        body = _entity_body(entity)
     op = Operation(
         item_id=item.id,
         method=req.method,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.backlog import load_backlog
+from agent.backlog.schema import Backlog
 from agent.spec.compiler import compile_backlog
 from agent.spec.paths import operation_kind, shape
 from agent.spec.relations import parse_index, parse_relationship
@@ -122,3 +123,27 @@ def test_relationship_and_index_prose() -> None:
     index = parse_index("unique index on projects(owner_id, name)")
     assert index is not None and index.unique and index.columns == ("owner_id", "name")
     assert parse_index("make it fast") is None
+
+
+def test_a_write_endpoint_without_request_schema_takes_the_entity_fields() -> None:
+    """POST with no request_schema: the body is the entity's declared fields (the router
+    once referenced a request model nobody generated)."""
+    backlog = Backlog.model_validate(
+        {
+            "backlog_items": [
+                {
+                    "id": "T-1",
+                    "user_story": "As a user I want tasks",
+                    "priority": 50,
+                    "api_requirements": [{"endpoint": "/api/v1/tasks", "method": "POST"}],
+                    "data_requirements": {
+                        "entities": [{"name": "Task", "fields": {"title": "string(1-100)"}}]
+                    },
+                    "acceptance_criteria": ["Creating a task returns 201"],
+                }
+            ]
+        }
+    )
+    [create] = compile_backlog(backlog).operations
+    assert [f.name for f in create.body] == ["title"]
+    assert create.body[0].max_length == 100
