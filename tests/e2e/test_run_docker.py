@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import docker
 import pytest
 
+from agent.config import ALL_GATES
 from agent.report.schema import Report
 from sandbox.docker.reaper import LABEL
 from tests.e2e.helpers import cli, run_dir, trajectory
@@ -23,7 +25,17 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     assert report.run.sandbox == "docker"
     assert report.test_results.integration_tests_passed == 34
     assert all(item.status == "passed" for item in report.items)
-    assert all(e.get("passed") for e in trajectory(repo) if e["node"] == "verify")
+    verified = [e for e in trajectory(repo) if e["node"] == "verify"]
+    assert all(e.get("passed") for e in verified)
+    assert all([g.name for g in item.gates] == list(ALL_GATES) for item in report.items)
+    # The report's figures are what the gates printed in the run's last verify.
+    printed = verified[-1]["message"]
+    results = report.test_results
+    assert f"tests ok ({results.integration_tests_passed}/34 passed" in printed
+    assert f"security ok ({results.security_scan_status})" in printed
+    load = results.load_test_results
+    rps, p95 = re.search(r"load ok \(([\d.]+) rps, p95 ([\d.]+) ms", printed).groups()  # type: ignore[union-attr]
+    assert (load.requests_per_second, load.p95_latency) == (float(rps), f"{p95}ms")
     client = docker.DockerClient(base_url="unix:///var/run/docker.sock")
     left = client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
     assert [c.name for c in left if report.run.run_id in c.name] == []
