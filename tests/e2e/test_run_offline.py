@@ -10,15 +10,18 @@ import git
 import pytest
 
 from agent.report.schema import Report
-from tests.e2e.helpers import cli, fresh_database, run_dir, serving
+from tests.e2e.helpers import QUICK_GATES, cli, fresh_database, run_dir, serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The example on the local sandbox with the quick gates; the live gates (contract,
+    security, load) and their report figures are pinned by the Docker run test."""
     repo = tmp_path_factory.mktemp("e2e") / "svc"
-    done = cli("run", "examples/taskboard.json", "--repo", str(repo), "--sandbox", "local")
+    args = ["examples/taskboard.json", "--repo", str(repo), "--sandbox", "local"]
+    done = cli("run", *args, "--gates", QUICK_GATES)
     return repo, done.stdout + done.stderr + f"\nexit={done.returncode}"
 
 
@@ -37,9 +40,13 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
     assert report.test_results.integration_tests_passed == 34
     assert report.test_results.unit_test_coverage is not None
-    assert report.test_results.load_test_results.p95_latency.endswith("ms")
-    assert "test_results.load_test_results" not in report.not_measured
-    assert report.test_results.security_scan_status.startswith("passed: 0 findings")
+    # Gates that did not run leave their figures null, each with the reason.
+    load = report.test_results.load_test_results
+    assert (load.requests_per_second, load.p95_latency, load.error_rate) == (None, None, None)
+    assert report.test_results.security_scan_status is None
+    assert {"test_results.load_test_results", "test_results.security_scan_status"} <= set(
+        report.not_measured
+    )
     assert all(i.status == "passed" for i in report.items), [i.gates for i in report.items]
     assert [d.migration_id for d in report.database_changes] == [
         "0001_auth_1",
