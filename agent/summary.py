@@ -26,11 +26,22 @@ def print_summary(console: Console, outcome: RunOutcome) -> None:
         )
     console.print(table)
     tr = report.test_results
+    figures = (
+        ("coverage", tr.unit_test_coverage, "unit_test_coverage", "%"),
+        ("tests passed", tr.integration_tests_passed, "integration_tests_passed", ""),
+    )
     console.print(
-        f"coverage {tr.unit_test_coverage}%, tests passed {tr.integration_tests_passed}",
-        highlight=False,
+        ", ".join(_figure(report.not_measured, *figure) for figure in figures), highlight=False
     )
     for item in report.items:
         for gap in item.not_implemented:
             console.print(f"  not implemented [{item.id}] ({gap.kind}) {gap.text}", highlight=False)
     console.print(f"report: {outcome.report_path}", highlight=False)
+
+
+def _figure(not_measured: dict[str, str], label: str, value: object, key: str, unit: str) -> str:
+    """`coverage 91.2%`, or `coverage not measured (the tests gate did not run)`."""
+    if value is not None:
+        return f"{label} {value}{unit}"
+    reason = not_measured.get(f"test_results.{key}", "no figure")
+    return f"{label} not measured ({reason})"

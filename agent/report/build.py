@@ -186,7 +186,11 @@ def build_report(
         "dashboard is configured",
     }
     add_measured(report, final)
-    if final is None or final.coverage is None:
+    if tests is not None and (final is None or final.coverage is None):
+        report.not_measured["test_results.unit_test_coverage"] = (
+            "the tests gate ran but wrote no coverage data (pytest stopped before it could)"
+        )
+    elif final is None or final.coverage is None:
         report.not_measured["test_results.unit_test_coverage"] = "the tests gate did not run"
     if tests is None:
         report.not_measured["test_results.integration_tests_passed"] = "the tests gate did not run"
