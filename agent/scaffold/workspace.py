@@ -4,6 +4,10 @@ The manifest (`.backend-agent/manifest.json`) remembers the spec built so far, t
 migrations written, and the hash of every file as the scaffold last wrote it. A file whose
 content no longer has that hash was edited by hand (or is not ours): it is left alone and
 reported. Re-running on the same repo changes nothing that is already there.
+
+Before a step writes anything it journals the paths it is about to write (`pending`), so a
+run killed between writing files and saving the manifest does not, on resume, mistake its
+own half-finished files for hand edits and keep them forever.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Manifest(BaseModel):
     files: dict[str, str] = Field(default_factory=dict)
     migrations: list[MigrationRecord] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list)
+    pending: dict[str, str] = Field(default_factory=dict)  # path -> digest, being written
 
     @classmethod
     def load(cls, repo: Path) -> Manifest:
@@ -64,7 +69,10 @@ def _plan_writes(
             writes[rel] = content
             continue
         current = path.read_text()
-        if manifest.files.get(rel) != digest(current):
+        ours = manifest.files.get(rel) == digest(current)
+        if not ours and rel in manifest.pending:
+            writes[rel] = content  # written by a step that died before saving the manifest
+        elif not ours:
             result.kept_hand_edits.append(rel)
         elif manifest.files.get(f"{rel}#source") == digest(content):
             result.unchanged.append(rel)
@@ -89,6 +97,7 @@ def scaffold_item(repo: Path, full: ServiceSpec, item_id: str, fmt: Formatter) -
         result.migration = record
         manifest.migrations.append(record)
     writes = _plan_writes(repo, manifest, rendered, result)
+    _journal(repo, {rel: digest(content) for rel, content in writes.items()})
     for rel, content in writes.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(content)
@@ -101,5 +110,13 @@ def scaffold_item(repo: Path, full: ServiceSpec, item_id: str, fmt: Formatter) -
     result.written = sorted(writes)
     manifest.spec = target
     manifest.items = [*manifest.items, item_id] if item_id not in manifest.items else manifest.items
+    manifest.pending = {}
     manifest.save(repo)
     return result
+
+
+def _journal(repo: Path, pending: dict[str, str]) -> None:
+    """Record, in the manifest on disk and nothing else of it, what is about to be written."""
+    on_disk = Manifest.load(repo)
+    on_disk.pending = {**on_disk.pending, **pending}
+    on_disk.save(repo)
