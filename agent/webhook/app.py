@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from agent.config import Settings
-from agent.webhook.answers import Answer, Comment
+from agent.webhook.answers import Answer, Comment, refused
 from agent.webhook.dedup import Deduplicator, RedisDeduplicator
 from agent.webhook.github_access import (
     ForgeFactory,
@@ -22,10 +22,11 @@ from agent.webhook.github_access import (
     github_permissions,
 )
 from agent.webhook.handler import Handler, JobTemplate, Publisher
-from agent.webhook.intake import admit
+from agent.webhook.intake import Delivery, admit
 from agent.webhook.metrics import WebhookMetrics
 
 log = structlog.get_logger(__name__)
+MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
@@ -86,8 +87,12 @@ def _routes(app: FastAPI, service: WebhookService) -> None:
     @app.post("/webhooks/github")
     async def receive(request: Request, background: BackgroundTasks) -> JSONResponse:
         """One GitHub delivery: refused (4xx/503), ignored (202) or queued (202 + job id)."""
-        body = await request.body()
-        admitted = admit(service.settings.github_webhook_secret, request.headers, body)
+        body = await _bounded_body(request, MAX_BODY_BYTES)
+        if body is None:
+            reason = f"the body is over {MAX_BODY_BYTES} bytes (GitHub never sends more)"
+            admitted: Delivery | Answer = refused(413, "malformed", reason)
+        else:
+            admitted = admit(service.settings.github_webhook_secret, request.headers, body)
         comment = None
         if isinstance(admitted, Answer):
             answer = admitted
@@ -110,3 +115,18 @@ def _routes(app: FastAPI, service: WebhookService) -> None:
     @app.get("/metrics")
     async def metrics() -> Response:
         return Response(service.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `limit` (from Content-Length, or
+    while streaming): an oversized delivery is refused before it is held in memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

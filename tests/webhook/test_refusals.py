@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 
 from pydantic import SecretStr
 
@@ -127,3 +128,45 @@ def test_queue_failure_answers_503_and_forgets_the_delivery(
     assert (status, forgotten, depth) == (503, True, 0)
     assert "guest" not in reason and "amqp://" not in reason
     assert github.comments.get(("octo/svc", issue.number)) is None
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_whole(
+    hook: Hook, github: FakeGitHub
+) -> None:
+    """A body over GitHub's 25 MB cap, declared or streamed without a length: 413, no
+    permission check, nothing queued (the signature is right: size is checked first)."""
+    payload = github.labeled_event(open_issue(github), LABEL, "alice")
+    payload["padding"] = "x" * (26 * 1024 * 1024)
+    raw = json.dumps(payload).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "issues",
+        "X-Hub-Signature-256": sign(SecretStr(SECRET), raw),
+    }
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(raw), 1 << 20):
+            yield raw[start : start + (1 << 20)]
+
+    async def scenario(client: Client) -> tuple[int, int, str, int]:
+        declared = await client.http.post(
+            "/webhooks/github",
+            content=raw,
+            headers={**headers, "X-GitHub-Delivery": str(uuid.uuid4())},
+        )
+        streamed = await client.http.post(
+            "/webhooks/github",
+            content=chunks(),
+            headers={**headers, "X-GitHub-Delivery": str(uuid.uuid4())},
+        )
+        return (
+            declared.status_code,
+            streamed.status_code,
+            streamed.json()["reason"],
+            (await client.depth()),
+        )
+
+    declared, streamed, reason, depth = hook.run(scenario)
+    assert (declared, streamed, depth) == (413, 413, 0)
+    assert "bytes" in reason
+    assert _permission_checks(github) == 0
