@@ -24,15 +24,24 @@ from evals.reports.markdown import COLUMNS, cell, compare
 from evals.tasks import Task, load_suite, load_suite_config
 from evals.validate import TaskCheck, validate_suite
 from sandbox.base import Sandbox, SandboxError, Services
+from sandbox.docker import connect
+from sandbox.image import ensure_image
 from sandbox.select import open_sandbox
 
 SandboxKind = Literal["auto", "docker", "local"]
 
 
 def opener(settings: Settings, kind: str) -> SandboxOpener:
-    """Opens grading sandboxes the way the agent's runs open theirs."""
+    """Opens grading sandboxes the way the agent's runs open theirs. For Docker, the engine
+    and the image are checked (the image built if missing) before any task starts: with no
+    engine the eval stops at once with how to start one, instead of failing every task."""
     if kind not in ("auto", "docker", "local"):
         raise ConfigError(f"--sandbox {kind!r}: use auto, docker or local")
+    if kind != "local":
+        try:
+            ensure_image(connect(settings.docker_host), settings.backend_agent_cache)
+        except SandboxError as exc:
+            raise SandboxUnavailable(str(exc)) from None
     services = Services(settings.backend_agent_postgres_url, settings.backend_agent_redis_url)
 
     def open_box(workspace: Path, run_id: str) -> Sandbox:

@@ -56,3 +56,15 @@ def test_missing_results_are_reported(tmp_path: Path) -> None:
     """Comparing a folder without results.json says where it looked."""
     done = runner.invoke(eval_app, ["compare", str(tmp_path), str(tmp_path)])
     assert done.exit_code == 2 and "no results at" in done.output
+
+
+def test_no_engine_stops_the_eval_before_any_task(tmp_path: Path) -> None:
+    """With no Docker engine answering, `eval` and `eval validate` exit 3 at once, saying
+    how to start one, with no task run and nothing written (not one failure per task)."""
+    suite = small_suite(tmp_path)
+    nowhere = {"DOCKER_HOST": "tcp://127.0.0.1:9"}  # the discard port: nothing answers
+    for args in ([str(suite)], ["validate", str(suite)]):
+        done = runner.invoke(eval_app, [*args, "--out", str(tmp_path / "o")], env=nowhere)
+        assert done.exit_code == 3, done.output
+        assert "no Docker engine answers at tcp://127.0.0.1:9" in done.output
+        assert not (tmp_path / "o").exists()
