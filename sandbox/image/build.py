@@ -9,14 +9,13 @@ from typing import Literal
 import docker
 import docker.errors
 
-from sandbox.image.dockerfile import build_from_dockerfile
+from sandbox.image.dockerfile import BASE_IMAGE, build_from_dockerfile
 from sandbox.image.inputs import image_tag
 from sandbox.image.offline import DEBIAN_MIRROR, build_offline
 
 log = logging.getLogger(__name__)
 
 BuildRoute = Literal["auto", "dockerfile", "offline"]
-BASE_IMAGE = "python:3.11-slim"
 
 
 def _has_image(client: docker.DockerClient, tag: str) -> bool:

@@ -1,0 +1,85 @@
+"""The registry route (`Dockerfile` on python:3.11-slim), built where no registry answers:
+a local stand-in for python:3.11-slim (Debian bookworm's Python 3.11 at the same path)
+takes the base's place through the Dockerfile's BASE argument; every step of the route
+itself (apt, the wheelhouse, the runtime, user and PATH) runs as it would on the real base."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import docker.errors
+import pytest
+
+from sandbox.check import run_check
+from sandbox.docker import DockerSandbox
+from sandbox.image.dockerfile import build_from_dockerfile
+from sandbox.image.inputs import base_hash, inputs_hash
+from sandbox.image.offline import DEBIAN_MIRROR, ensure_base
+from tests.sandbox.conftest import CACHE_DIR, SMALL
+
+pytestmark = [pytest.mark.docker, pytest.mark.slow]
+
+STANDIN = f"backend-agent-test-python-slim:{base_hash()}"
+BUILT = f"backend-agent-sandbox-dockerfile-route:{inputs_hash()}"
+
+
+def _standin(client: docker.DockerClient) -> str:
+    """Debian bookworm with python3 linked where python:3.11-slim keeps it."""
+    try:
+        client.images.get(STANDIN)
+        return STANDIN
+    except docker.errors.ImageNotFound:
+        pass
+    tar = ensure_base(CACHE_DIR, DEBIAN_MIRROR)
+    imported = f"{STANDIN}-rootfs"
+    repository, tag = imported.rsplit(":", 1)
+    client.api.import_image_from_file(str(tar), repository=repository, tag=tag)
+    layer = f"FROM {imported}\nRUN ln -sf /usr/bin/python3 /usr/local/bin/python3\n"
+    client.images.build(fileobj=io.BytesIO(layer.encode()), tag=STANDIN, rm=True)
+    client.images.remove(imported, noprune=True)
+    return STANDIN
+
+
+@pytest.fixture(scope="module")
+def dockerfile_image(docker_client: docker.DockerClient) -> Iterator[str]:
+    build_from_dockerfile(docker_client, BUILT, CACHE_DIR, base=_standin(docker_client))
+    yield BUILT
+    docker_client.images.remove(BUILT, force=True)
+
+
+def test_the_dockerfile_route_builds_an_isolated_sandbox(
+    docker_client: docker.DockerClient, dockerfile_image: str
+) -> None:
+    """The image built from the Dockerfile passes every isolation property of `sandbox
+    check` (no network, no host env, non-root, memory, pids and time limits enforced)."""
+    findings = run_check(docker_client, dockerfile_image, cache_dir=CACHE_DIR, limits=SMALL)
+    assert findings["ok"] is True, findings
+
+
+def test_the_dockerfile_image_runs_postgres_redis_and_the_runtime(
+    docker_client: docker.DockerClient, dockerfile_image: str, tmp_path: Path
+) -> None:
+    """PostgreSQL and Redis start inside, and the runtime from the wheelhouse reaches them."""
+    box = DockerSandbox.open(
+        docker_client, dockerfile_image, tmp_path, mirror_root=tmp_path / "m",
+        run_id="pytest-dockerfile-route", limits=SMALL,
+    )  # fmt: skip
+    try:
+        services = box.start_services()
+        code = (
+            "import asyncio, sys, asyncpg, redis, fastapi, sqlalchemy, alembic\n"
+            "async def main():\n"
+            "    conn = await asyncpg.connect(sys.argv[1])\n"
+            "    print(await conn.fetchval('select 40 + 2'))\n"
+            "    await conn.close()\n"
+            "asyncio.run(main())\n"
+            "print(redis.Redis.from_url(sys.argv[2]).ping())\n"
+        )
+        argv = [box.python, "-c", code, services.postgres_url, services.redis_url]
+        result = box.run(argv, timeout=60)
+        assert result.stdout.split() == ["42", "True"], result.stderr
+    finally:
+        box.close()
