@@ -85,10 +85,16 @@ def _constraints(field: FieldSpec) -> list[str]:
     return args
 
 
+def _alias(field: FieldSpec) -> list[str]:
+    """`alias=` for a field whose Python name is not its name on the wire."""
+    return [f"alias={field.name!r}"] if field.attr != field.name else []
+
+
 def request_field(field: FieldSpec, partial: bool = False) -> str:
-    """`name: Annotated[T, Field(...)] = default` for a request model."""
+    """`name: Annotated[T, Field(...)] = default` for a request (or query) model, read from
+    the wire under the backlog's name only."""
     annotation = py_type(field)
-    args = _constraints(field)
+    args = _alias(field) + _constraints(field)
     required = field.required and not partial
     default = "" if required else " = None"
     if not required and field.default is not None and not partial:
@@ -96,13 +102,19 @@ def request_field(field: FieldSpec, partial: bool = False) -> str:
     elif not required:
         annotation = f"{annotation} | None"
     inner = f"Annotated[{annotation}, Field({', '.join(args)})]" if args else annotation
-    return f"{field.name}: {inner}{default}"
+    return f"{field.attr}: {inner}{default}"
 
 
 def response_field(field: FieldSpec) -> str:
-    """`name: T | None = None` for a response model (responses are never re-validated)."""
+    """`name: T | None = None` for a response model (responses are never re-validated).
+
+    A renamed field is read from the row by its attribute and written under the backlog's
+    name (FastAPI serializes responses by alias)."""
     annotation = "str" if field.format in {"email", "uri"} or field.enum else py_type(field)
-    return f"{field.name}: {annotation} | None = None"
+    if field.attr == field.name:
+        return f"{field.name}: {annotation} | None = None"
+    alias = f"Field(serialization_alias={field.name!r})"
+    return f"{field.attr}: Annotated[{annotation} | None, {alias}] = None"
 
 
 def sa_type(field: FieldSpec) -> str:
@@ -118,19 +130,29 @@ def _column_name(field: FieldSpec) -> str:
     return f"{field.name}_hash" if field.secret else field.name
 
 
+def _attr_name(field: FieldSpec) -> str:
+    return field.hash_attr if field.secret else field.attr
+
+
+def _named(field: FieldSpec) -> str:
+    """The column's name as `mapped_column`'s first argument, when the attribute's differs."""
+    name = _column_name(field)
+    return f"{name!r}, " if _attr_name(field) != name else ""
+
+
 def column(field: FieldSpec, ref_table: str | None = None) -> str:
-    """`name: Mapped[T | None] = mapped_column(...)` for the ORM model."""
+    """`attr: Mapped[T | None] = mapped_column(...)` for the ORM model."""
     if ref_table:
         return (
-            f"{field.name}: Mapped[uuid.UUID | None] = mapped_column("
+            f"{field.attr}: Mapped[uuid.UUID | None] = mapped_column({_named(field)}"
             f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))'
         )
     if field.secret:
-        return f"{_column_name(field)}: Mapped[str] = mapped_column({sa_type(field)})"
+        return f"{_attr_name(field)}: Mapped[str] = mapped_column({_named(field)}{sa_type(field)})"
     default = f", default={field.default!r}" if field.default is not None else ""
     return (
-        f"{field.name}: Mapped[{MAPPED[field.type]} | None] = "
-        f"mapped_column({sa_type(field)}{default})"
+        f"{field.attr}: Mapped[{MAPPED[field.type]} | None] = "
+        f"mapped_column({_named(field)}{sa_type(field)}{default})"
     )
 
 

@@ -106,13 +106,16 @@ def _fk_tables(entity: EntitySpec) -> dict[str, str]:
 def base_context(spec: ServiceSpec) -> dict[str, Any]:
     models = {e.name: e for e in spec.entities}
     user = models.get(spec.user_entity or "")
-    secret = next((f.name for f in user.fields if f.secret), "password") if user else "password"
+    secret = next((f for f in user.fields if f.secret), None) if user else None
     return {
         "spec": spec,
         "models": models,
         "user": user,
         "entities": spec.entities,
-        "secret_field": secret,
+        "secret_field": secret.name if secret else "password",  # on the wire
+        "secret_attr": secret.attr if secret else "password",  # in Python
+        "secret_hash_attr": secret.hash_attr if secret else "password_hash",
+        "login_attr": user.attr_of(spec.login_field) if user and spec.login_field else None,
         "secret_names": {f.name for e in spec.entities for f in e.fields if f.secret},
         "fk_columns": {e.name: set(_fk_tables(e)) for e in spec.entities},
         "factory_values": {e.name: ctx.factory_values(e) for e in spec.entities},

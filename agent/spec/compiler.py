@@ -11,6 +11,7 @@ from agent.spec.entities import (
     relations,
     user_entity_name,
 )
+from agent.spec.identifiers import name_attributes
 from agent.spec.names import snake
 from agent.spec.operations import build_operation
 from agent.spec.relations import parse_index, table_matches
@@ -52,6 +53,7 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
     routes = {(o.method, o.path) for o in new_ops}
     ops = [o for o in base.operations if (o.method, o.path) not in routes] + new_ops
     _owners(entities, ops)
+    name_attributes(entities.values(), ops)
     for entity in entities.values():
         _implied_indexes(entity)
     tests: list[CriterionTest] = []

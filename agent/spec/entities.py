@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from agent.backlog.schema import Backlog, BacklogItem
 from agent.backlog.schema import EntitySpec as EntityInput
-from agent.spec.names import entity_name, plural, snake
+from agent.spec.names import entity_name, identifier, plural, snake
 from agent.spec.paths import collection_entity, operation_kind, shape
 from agent.spec.relations import Relation, parse_relationship
 from agent.spec.schemas import field_from, object_fields
@@ -18,8 +18,8 @@ BODY_KINDS = {"create", "replace", "update", "register"}
 
 
 def new_entity(name: str, item_id: str) -> EntitySpec:
-    module = snake(name)
-    return EntitySpec(name=name, table=plural(module), module=module, item_id=item_id)
+    noun = snake(name)
+    return EntitySpec(name=name, table=plural(noun), module=identifier(noun), item_id=item_id)
 
 
 def _declared(item: BacklogItem) -> list[tuple[str, list[FieldSpec]]]:
@@ -154,6 +154,6 @@ def apply_relations(
 
 
 def _fk_column(child: EntitySpec, parent: EntitySpec, mentioned: set[str]) -> str:
-    if f"{parent.module}_id" in mentioned or not parent.is_user:
-        return f"{parent.module}_id"
+    if f"{parent.noun}_id" in mentioned or not parent.is_user:
+        return f"{parent.noun}_id"
     return "owner_id"

@@ -1,7 +1,9 @@
-"""Naming: entity names, table names, module names, singular and plural."""
+"""Naming: entity names, table names, module names, singular and plural, and safe Python
+names for what the backlog names (a field `from`, an entity `Class`)."""
 
 from __future__ import annotations
 
+import keyword
 import re
 
 IRREGULAR = {
@@ -13,6 +15,9 @@ IRREGULAR = {
     "indices": "index",
     "analyses": "analysis",
 }
+# Python names a generated class cannot take for a field: SQLAlchemy's Declarative base
+# keeps `metadata` and `registry`; pydantic's BaseModel keeps `model_config`.
+TAKEN = {"metadata", "registry", "model_config"}
 
 
 def snake(name: str) -> str:
@@ -60,3 +65,25 @@ def plural(word: str) -> str:
 def entity_name(word: str) -> str:
     """Any spelling of an entity (`tasks`, `Task`, `order_items`) -> `Task`, `OrderItem`."""
     return pascal(singular(snake(word)))
+
+
+def is_safe(name: str) -> bool:
+    """Whether `name` can be a module, an attribute and a field of the generated code as it
+    is (pydantic takes a leading underscore for a private attribute, not a field)."""
+    return (
+        name.isidentifier()
+        and not keyword.iskeyword(name)
+        and not name.startswith("_")
+        and name not in TAKEN
+    )
+
+
+def identifier(name: str) -> str:
+    """A safe Python name for `name`: itself when it is one; else `from` -> `from_`,
+    `first-name` -> `first_name`, `2fa` -> `field_2fa`."""
+    if is_safe(name):
+        return name
+    out = re.sub(r"[^0-9A-Za-z_]+", "_", name)
+    if not out[:1].isalpha():
+        out = "field_" + out.lstrip("_")
+    return out if is_safe(out) else out + "_"

@@ -20,7 +20,7 @@ def rate_limit(text: str | None) -> RateLimit | None:
 
 
 def _handler(kind: OpKind, entity: EntitySpec | None, parent: str | None, taken: set[str]) -> str:
-    noun = entity.module if entity else "endpoint"
+    noun = entity.noun if entity else "endpoint"
     if kind == "list":
         noun = plural(noun)
     base = f"{kind}_{parent + '_' if parent else ''}{noun}"
@@ -79,7 +79,7 @@ def build_operation(
         path=req.endpoint,
         kind=kind,
         entity=entity.name if entity else None,
-        handler=_handler(kind, entity, parent_spec.module if parent_spec else None, taken),
+        handler=_handler(kind, entity, parent_spec.noun if parent_spec else None, taken),
         description=req.description,
         auth_required=req.auth_required or kind == "me",
         rate_limit=rate_limit(req.rate_limit),

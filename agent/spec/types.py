@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from agent.spec.names import identifier, snake
 
 FieldType = Literal[
     "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json"
@@ -19,9 +21,16 @@ OpKind = Literal[
 
 
 class FieldSpec(BaseModel):
-    """One field of an entity or of a request/response body, with its constraints."""
+    """One field of an entity or of a request/response body, with its constraints.
+
+    `name` is the field as the backlog writes it: its JSON key, query parameter and column.
+    `attr` is its name in the generated Python (models, schemas, rules, factories): `name`
+    when that is a safe identifier, else a safe one (`from_`) that the compiler keeps
+    distinct from its neighbours' (`agent.spec.identifiers`).
+    """
 
     name: str
+    attr: str = ""
     type: FieldType = "string"
     format: str | None = None  # email, uri, date-time, uuid …
     required: bool = False
@@ -36,6 +45,16 @@ class FieldSpec(BaseModel):
     example: Any = None
     secret: bool = False  # a password: stored as a bcrypt hash, never returned
     unique: bool = False
+
+    @model_validator(mode="after")
+    def _default_attr(self) -> FieldSpec:
+        self.attr = self.attr or identifier(self.name)
+        return self
+
+    @property
+    def hash_attr(self) -> str:
+        """The attribute that holds a secret's bcrypt hash (`password_hash`, `pass_hash`)."""
+        return f"{self.attr.rstrip('_')}_hash"
 
 
 class IndexSpec(BaseModel):
@@ -61,7 +80,7 @@ class EntitySpec(BaseModel):
 
     name: str  # PascalCase, singular
     table: str  # snake_case, plural
-    module: str  # snake_case, singular
+    module: str  # snake_case, singular, safe to import (`class_` for `Class`)
     item_id: str  # the first item (by priority) that needs it
     fields: list[FieldSpec] = Field(default_factory=list)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
@@ -70,8 +89,19 @@ class EntitySpec(BaseModel):
     owner_chain: list[ForeignKey] = Field(default_factory=list)  # FK hops to the user
     is_user: bool = False
 
+    @property
+    def noun(self) -> str:
+        """The snake_case name (`order_item`, `class`) its table, foreign keys, handlers and
+        factories are named from; `module` is the same made safe to import."""
+        return snake(self.name)
+
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def attr_of(self, column: str) -> str:
+        """The Python attribute of a column (a foreign key, the login field)."""
+        found = self.field(column)
+        return found.attr if found else identifier(column)
 
 
 class RateLimit(BaseModel):

@@ -147,3 +147,73 @@ def test_a_write_endpoint_without_request_schema_takes_the_entity_fields() -> No
     [create] = compile_backlog(backlog).operations
     assert [f.name for f in create.body] == ["title"]
     assert create.body[0].max_length == 100
+
+
+def test_names_python_cannot_take_get_safe_attributes() -> None:
+    """An entity `Class` lives in module `class_` but keeps its table, keys and handlers;
+    fields keep their names for the wire and the columns, with a safe Python attribute that
+    every body, query and response field of the entity shares."""
+    spec = compile_backlog(load_backlog(Path(__file__).parents[1] / "data" / "keywords.json"))
+    klass, student, user = spec.entity("Class"), spec.entity("Student"), spec.entity("User")
+    assert klass is not None and student is not None and user is not None
+    assert (klass.module, klass.table, klass.noun) == ("class_", "classes", "class")
+    assert [k.column for k in student.foreign_keys] == ["class_id"]
+    assert {"create_class", "list_classes", "create_class_student"} <= {
+        o.handler for o in spec.operations
+    }
+    assert {f.name: f.attr for f in klass.fields} == {
+        "name": "name",
+        "from": "from_",
+        "global": "global_",
+        "first-name": "first_name",
+        "owner_id": "owner_id",
+    }
+    assert {f.name: f.attr for f in student.fields} == {
+        "import": "import_",
+        "2fa": "field_2fa",
+        "metadata": "metadata_",
+        "class_id": "class_id",
+    }
+    assert [(f.name, f.attr, f.hash_attr) for f in user.fields if f.secret] == [
+        ("pass", "pass_", "pass_hash")
+    ]
+    for op in (o for o in spec.operations if o.entity == "Class"):
+        for field in [*op.body, *op.query, *(op.response or [])]:
+            assert field.attr == klass.attr_of(field.name), (op.handler, field.name)
+
+
+def test_python_attributes_stay_distinct() -> None:
+    """A name already safe keeps itself; one made safe is numbered past its neighbours."""
+    schema = {
+        "from": "date",
+        "from_": "date",
+        "first-name": "string",
+        "first_name": "string",
+        "_id": "string",
+        "metadata": "json",
+        "created-at": "string",
+    }
+    backlog = Backlog.model_validate(
+        {
+            "backlog_items": [
+                {
+                    "id": "T-1",
+                    "user_story": "As a user I want trips",
+                    "priority": 50,
+                    "api_requirements": [
+                        {"endpoint": "/trips", "method": "POST", "request_schema": schema}
+                    ],
+                }
+            ]
+        }
+    )
+    [create] = compile_backlog(backlog).operations
+    assert [f.attr for f in create.body] == [
+        "from_2",
+        "from_",
+        "first_name_2",
+        "first_name",
+        "field_id",
+        "metadata_",
+        "created_at_2",
+    ]
