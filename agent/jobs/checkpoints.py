@@ -66,7 +66,14 @@ def job_lock(url: str, job_id: str) -> Iterator[bool]:
     """Hold the job's advisory lock (a session lock: released when the holder's connection
     ends, a killed worker's included) for the block; False when another worker holds it,
     e.g. one whose delivery the broker took back after its consumer timeout."""
-    key = int.from_bytes(hashlib.sha256(job_id.encode()).digest()[:8], "big", signed=True)
+    with advisory_lock(url, job_id) as mine:
+        yield mine
+
+
+@contextmanager
+def advisory_lock(url: str, name: str) -> Iterator[bool]:
+    """Hold the session advisory lock named `name` for the block, if nobody else holds it."""
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
     with psycopg.connect(url, autocommit=True) as conn:
         mine = _try_lock(conn, key)
         try:

@@ -28,7 +28,13 @@ from agent.delivery.github import GitHubConfig, GitHubForge
 from agent.delivery.redact import strip_userinfo
 from agent.delivery.select import github_auth, open_forge
 from agent.errors import DeliveryError
-from agent.jobs.checkpoints import forget, has_checkpoint, job_lock, postgres_checkpointer
+from agent.jobs.checkpoints import (
+    advisory_lock,
+    forget,
+    has_checkpoint,
+    job_lock,
+    postgres_checkpointer,
+)
 from agent.jobs.job import Job
 from agent.jobs.progress import Progress
 from agent.models.base import ChatModel
@@ -146,12 +152,20 @@ def check_crashes(job: Job, deps: JobDeps) -> None:
 
 def run_job(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
     """Start or resume the job's run to its end (or to `RunStopped` once `stop` is set),
-    holding the job's lock: two workers never run one job at once."""
+    holding the job's lock (two workers never run one job at once) and its work's lock (two
+    jobs for the same items of one repo, which would push one branch, run one after the
+    other: the second continues the branch and updates the PR the first opened)."""
     with job_lock(deps.database_url, job.job_id) as mine:
         if not mine:
             raise JobBusy(f"job {job.job_id} is running on another worker")
-        check_crashes(job, deps)
-        return _run(job, deps, stop)
+        with advisory_lock(deps.database_url, job.work_key) as free:
+            if not free:
+                raise JobBusy(
+                    f"job {job.job_id} waits: another job is working on the same items "
+                    f"of the same repo ({job.work_key})"
+                )
+            check_crashes(job, deps)
+            return _run(job, deps, stop)
 
 
 def _run(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:

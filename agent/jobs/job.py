@@ -45,6 +45,13 @@ class Job(BaseModel):
     source: str = "cli"  # "webhook" | "cli": where it came from, for the runs table
 
     @property
+    def work_key(self) -> str:
+        """What two jobs must not work on at once: the same items of the same repo (one
+        branch, one PR), e.g. an issue labelled again while its first job still runs."""
+        items = sorted(str(i.get("id")) for i in self.backlog.get("backlog_items") or [])
+        return f"work:{self.clone_url}#{','.join(items)}"
+
+    @property
     def priority(self) -> int:
         """The most urgent item's priority (1..100; 100 is the most urgent, as in the plan)."""
         items = self.backlog.get("backlog_items") or []

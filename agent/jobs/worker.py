@@ -10,7 +10,9 @@ died `max_attempts` times running it is dead-lettered instead (its run record wa
 
 A job runs under its PostgreSQL advisory lock, so a delivery the broker hands out again
 while its first worker still runs it (the broker's consumer timeout, 30 minutes by
-default, took it back) waits instead of running twice.
+default, took it back) waits instead of running twice; and under its work's lock, so a
+second job for the same items of the same repo (an issue labelled again while its first
+job runs) waits for the first, then continues its branch and updates its PR.
 
 SIGTERM (or SIGINT) stops taking jobs; the running job's current graph step finishes
 and is checkpointed, the job is requeued, and the worker exits 0.

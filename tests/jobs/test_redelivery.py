@@ -97,3 +97,38 @@ def test_a_job_held_by_another_worker_waits(tmp_path: Path, queue_name: str, dat
             wait_until(lambda: _status(database, job.job_id) == "passed", 30, "the record")
     [run] = runs_of(database)
     assert run["attempts"] == 1
+
+
+def test_two_jobs_for_the_same_item_run_one_after_the_other(
+    tmp_path: Path, queue_name: str, database: str
+) -> None:
+    """An issue labelled twice queues two jobs for one item. On two workers they never run
+    at once (they would push one branch): the second waits for the first, then continues
+    its branch and updates its PR. Both pass; one PR."""
+    bare = bare_remote(tmp_path / "git")
+    backlog = {"backlog_items": [tiny_item("PING-1", 50)]}
+    first, second = (
+        Job(backlog=backlog, clone_url=str(bare), repository="octo/svc", issue=7,
+            gates=["lint"])
+        for _ in range(2)
+    )  # fmt: skip
+    with serve(FakeGitHub(tokens={TOKEN})) as github:
+        env = worker_env(github.url, database)
+        logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+        procs = [start_worker(env, queue_name, tmp_path / "work", log) for log in logs]
+        with workers(procs):
+            publish(queue_name, [first, second])
+            wait_until(lambda: {_status(database, j.job_id) for j in (first, second)}
+                       == {"passed"}, 240, "both jobs")  # fmt: skip
+    assert depth(queue_name) == (0, 0)
+    assert any("another job is working on the same items" in log.read_text() for log in logs)
+    runs = sorted((_run(database, j.job_id) for j in (first, second)), key=_started)
+    assert runs[0]["finished_at"] <= runs[1]["started_at"], runs
+    [pull] = github.pulls
+    calls = [(r.method, r.path) for r in github.requests]
+    assert calls.count(("POST", "/repos/octo/svc/pulls")) == 1
+    assert pull.head == "backend-agent/PING-1"
+
+
+def _started(run: dict[str, object]) -> str:
+    return str(run["started_at"])
