@@ -53,6 +53,7 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
     routes = {(o.method, o.path) for o in new_ops}
     ops = [o for o in base.operations if (o.method, o.path) not in routes] + new_ops
     _owners(entities, ops)
+    _built_when_first_needed(backlog, entities, ops, user)
     name_attributes(entities.values(), ops)
     for entity in entities.values():
         _implied_indexes(entity)
@@ -168,6 +169,37 @@ def _owners(entities: dict[str, EntitySpec], ops: list[Operation]) -> None:
         if chain:
             entity.owner_chain = chain
             entity.owner_column = chain[0].column if len(chain) == 1 else None
+
+
+def _built_when_first_needed(
+    backlog: Backlog, entities: dict[str, EntitySpec], ops: list[Operation], user: str | None
+) -> None:
+    """Move each entity of this backlog to the first item (by priority) that needs its
+    table: its own, a child's (a foreign key to it), or, for the user entity, any item with
+    an endpoint behind auth. Items run in priority order, and an item's slice of the service
+    must hold every table it points at (`/projects` behind auth before the item declaring
+    `/auth/register` puts the users table in the projects item). Entities an earlier
+    backlog built stay where they are."""
+    rank = {item.id: n for n, item in enumerate(backlog.by_priority())}
+
+    def needs(entity: EntitySpec, item_id: str) -> bool:
+        if entity.item_id not in rank or item_id not in rank:
+            return False
+        if rank[item_id] >= rank[entity.item_id]:
+            return False
+        entity.item_id = item_id
+        return True
+
+    moved = True
+    while moved:
+        moved = False
+        if user in entities:
+            for op in ops:
+                if op.auth_required:
+                    moved |= needs(entities[user], op.item_id)
+        for entity in entities.values():
+            for fk in entity.foreign_keys:
+                moved |= needs(entities[fk.ref_entity], entity.item_id)
 
 
 def _chain_to_user(

@@ -3,12 +3,14 @@ careful with hand edits."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from agent.backlog import load_backlog
+from agent.backlog.schema import Backlog
 from agent.nodes.building import ruff_formatter
 from agent.scaffold.workspace import Manifest, ScaffoldResult, scaffold_item
 from agent.spec.compiler import compile_backlog
@@ -84,4 +86,19 @@ def test_second_backlog_extends_and_keeps_hand_edits(tmp_path: Path, local_box: 
     assert "a human was here" in rules.read_text()
     assert "backend/domain/rules/project.py" in result.kept_hand_edits
     assert (tmp_path / "backend" / "api" / "routers" / "auth.py").read_text() == untouched
+    assert _lint(box) == ""
+
+
+def test_items_ranked_before_what_they_need_still_render(tmp_path: Path, local_box: Box) -> None:
+    """Tasks ranked first, register/login last: every item's step renders a lint-clean
+    service (no template reaches for a table a later item would bring), and the first
+    migration creates every table the first item points at."""
+    raw = json.loads((EXAMPLES / "taskboard.json").read_text())
+    for item in raw["backlog_items"]:
+        item["priority"] = {"AUTH-1": 10, "PROJ-1": 50, "TASK-1": 90}[item["id"]]
+    box = local_box(tmp_path)
+    results = _build(tmp_path, compile_backlog(Backlog.model_validate(raw)), box)
+    assert [r.item_id for r in results] == ["TASK-1", "PROJ-1", "AUTH-1"]
+    assert results[0].migration is not None
+    assert set(results[0].migration.tables_created) == {"users", "projects", "tasks"}
     assert _lint(box) == ""

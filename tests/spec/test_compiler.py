@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,34 @@ def test_python_attributes_stay_distinct() -> None:
         "metadata_",
         "created_at_2",
     ]
+
+
+def _reprioritised(priorities: dict[str, int]) -> Backlog:
+    raw = json.loads((EXAMPLES / "taskboard.json").read_text())
+    for item in raw["backlog_items"]:
+        item["priority"] = priorities[item["id"]]
+    return Backlog.model_validate(raw)
+
+
+def test_a_table_is_built_with_the_first_item_that_needs_it() -> None:
+    """Projects behind auth ranked above the item declaring register/login: the users table
+    comes with the projects item (its tokens need a user row). Tasks ranked above projects:
+    the projects table comes with the tasks item (the foreign key needs it)."""
+    spec = compile_backlog(_reprioritised({"AUTH-1": 10, "PROJ-1": 50, "TASK-1": 90}))
+    owners = {e.name: e.item_id for e in spec.entities}
+    assert owners == {"User": "TASK-1", "Project": "TASK-1", "Task": "TASK-1"}
+    spec = compile_backlog(_reprioritised({"AUTH-1": 10, "PROJ-1": 90, "TASK-1": 50}))
+    assert {e.name: e.item_id for e in spec.entities} == {
+        "User": "PROJ-1", "Project": "PROJ-1", "Task": "TASK-1",
+    }  # fmt: skip
+    first = spec.slice({"PROJ-1"})
+    assert {e.table for e in first.entities} == {"users", "projects"}
+
+
+def test_entities_an_earlier_backlog_built_stay_with_their_item(taskboard: ServiceSpec) -> None:
+    """Extending a repo never moves an entity it already has into the new backlog's items."""
+    raw = json.loads((Path(__file__).parents[1] / "data" / "comments.json").read_text())
+    extended = compile_backlog(Backlog.model_validate(raw), base=taskboard)
+    before = {e.name: e.item_id for e in taskboard.entities}
+    after = {e.name: e.item_id for e in extended.entities if e.name in before}
+    assert after == before
