@@ -12,7 +12,7 @@ from agent.spec.types import FieldSpec
 
 FIXED: dict[str, Any] = {
     "boolean": True,
-    "datetime": "2030-01-02T03:04:05+00:00",
+    "datetime": "2030-01-02T03:04:05Z",  # as the service answers: UTC with Z
     "date": "2030-01-02",
     "json": {"key": "value"},
 }

@@ -87,8 +87,9 @@ def collect_entities(
 
     for item in backlog.by_priority():
         for name, fields in _declared(item):
+            entity = ensure(name, item.id)  # declared by name alone: still a table
             for field in fields:
-                _merge_field(ensure(name, item.id), field)
+                _merge_field(entity, field)
         _endpoint_entities(item, user, ensure)
     if user and user in entities:
         entities[user].is_user = True
@@ -99,7 +100,7 @@ def relations(
     backlog: Backlog, entities: dict[str, EntitySpec]
 ) -> tuple[list[Relation], list[Gap]]:
     """Many-to-one relationships, from the backlog's words and from nested paths."""
-    found: list[Relation] = []
+    found: list[tuple[str, str, Relation]] = []  # (item id, as written, relation)
     gaps: list[Gap] = []
     for item in backlog.by_priority():
         for raw in item.data_requirements.relationships:
@@ -114,14 +115,53 @@ def relations(
                     )
                 )
                 continue
-            found.append(rel)
+            found.append((item.id, str(raw), rel))
         for req in item.api_requirements:
             path = shape(req.endpoint)
             if path.parent_collection and path.collection and path.parent_param:
                 child, parent = entity_name(path.collection), entity_name(path.parent_collection)
                 column = path.parent_param if path.parent_param.endswith("_id") else None
-                found.append(Relation(child, parent, column))
-    return found, gaps
+                found.append(
+                    (item.id, f"{req.method} {req.endpoint}", Relation(child, parent, column))
+                )
+    kept, cyclic = _acyclic(found, entities)
+    return kept, gaps + cyclic
+
+
+def _acyclic(
+    found: list[tuple[str, str, Relation]], entities: dict[str, EntitySpec]
+) -> tuple[list[Relation], list[Gap]]:
+    """The relationships whose foreign keys the tables can take, one table after another.
+
+    `A has many B` beside `B has many A` is many-to-many: neither side gets a foreign key
+    (the scaffold builds no join table; a join entity belonging to both does it). Any other
+    relationship whose key would close a cycle of keys (A -> B -> C -> A) is left out too.
+    Both are reported, never dropped silently. A table pointing at itself is fine."""
+    pairs = {(rel.child, rel.parent) for _, _, rel in found if rel.child != rel.parent}
+    parents = {name: {fk.ref_entity for fk in e.foreign_keys} for name, e in entities.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        if start == goal:
+            return True
+        seen.add(start)
+        return any(reaches(p, goal, seen) for p in parents.get(start, ()) - seen)
+
+    kept: list[Relation] = []
+    gaps: list[Gap] = []
+    for item_id, text, rel in found:
+        if (rel.parent, rel.child) in pairs:
+            reason = (
+                f"many-to-many ({rel.parent} and {rel.child} each have many of the other): "
+                "the scaffold builds no join table; declare a join entity that belongs to both"
+            )
+        elif rel.child != rel.parent and reaches(rel.parent, rel.child, set()):
+            reason = f"a foreign key from {rel.child} to {rel.parent} would close a cycle of keys"
+        else:
+            parents.setdefault(rel.child, set()).add(rel.parent)
+            kept.append(rel)
+            continue
+        gaps.append(Gap(item_id=item_id, kind="relationship", text=text, reason=reason))
+    return kept, gaps
 
 
 def mentioned_names(backlog: Backlog, entities: dict[str, EntitySpec]) -> dict[str, set[str]]:
