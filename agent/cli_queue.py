@@ -67,6 +67,9 @@ def enqueue(
     gates: Annotated[str | None, typer.Option(help="Gates, comma-separated.")] = None,
     issue: Annotated[int | None, typer.Option(help="Issue the PRs close.")] = None,
     repository: Annotated[str | None, typer.Option(help="owner/name on GitHub.")] = None,
+    installation_id: Annotated[
+        int | None, typer.Option(min=1, help="The GitHub App installation of --repository.")
+    ] = None,
     label: Annotated[list[str] | None, typer.Option(help="PR label (repeatable).")] = None,
     base: Annotated[str | None, typer.Option(help="PR base branch.")] = None,
     open_pr: Annotated[bool, typer.Option("--open-pr/--no-pr", help="Open PRs.")] = True,
@@ -82,7 +85,8 @@ def enqueue(
     local = Path(repo).expanduser()
     fields: dict[str, Any] = {
         "clone_url": str(local.resolve()) if local.exists() else repo,
-        "model": model, "issue": issue, "repository": repository, "labels": label or [],
+        "model": model, "issue": issue, "repository": repository,
+        "installation_id": installation_id, "labels": label or [],
         "base": base, "open_pr": open_pr, "source": "cli",
         "gates": _split(gates) if gates else None,
     }  # fmt: skip

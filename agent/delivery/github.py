@@ -64,6 +64,31 @@ class GitHubAppAuth(BaseModel):
 GitHubAuth = Annotated[GitHubTokenAuth | GitHubAppAuth, Field(discriminator="type")]
 
 
+class GitHubApp(BaseModel):
+    """A GitHub App before an installation is chosen. Each account or organisation that
+    installs the app is one installation, and a repository's calls need its installation's
+    token: a webhook delivery (or the job it queued) names it; `default_installation`
+    (GITHUB_APP_INSTALLATION_ID) serves the calls that name none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    app_id: int | str
+    private_key: SecretStr = Field(description="the app's PEM private key")
+    default_installation: int | None = None
+
+    def installation(self, installation_id: int | None = None) -> GitHubAppAuth | None:
+        """The auth of `installation_id`, else of the default; None when neither is known."""
+        chosen = self.default_installation if installation_id is None else installation_id
+        if chosen is None:
+            return None
+        return GitHubAppAuth(
+            app_id=self.app_id, private_key=self.private_key, installation_id=chosen
+        )
+
+
+GitHubCredentials = GitHubTokenAuth | GitHubApp
+"""What the configuration holds: a token, or an App whose installation each call chooses."""
+
+
 class GitHubConfig(BaseModel):
     """Which repository gets the pull request, on which GitHub, with which credentials."""
 
@@ -241,16 +266,19 @@ class GitHubForge:
         return draft
 
 
+def auth_strategy(auth: GitHubAuth) -> BaseAuthStrategy:
+    """githubkit's strategy for `auth`: the token, or the App as its installation."""
+    if isinstance(auth, GitHubTokenAuth):
+        return TokenAuthStrategy(auth.token.get_secret_value())
+    key = auth.private_key.get_secret_value()
+    return AppInstallationAuthStrategy(auth.app_id, key, auth.installation_id)
+
+
 def _client(config: GitHubConfig, *, installation: bool) -> GitHub[BaseAuthStrategy]:
     """A githubkit client with its own token cache, no HTTP cache and no built-in retry."""
     auth = config.auth
-    strategy: BaseAuthStrategy
-    if isinstance(auth, GitHubTokenAuth):
-        strategy = TokenAuthStrategy(auth.token.get_secret_value())
-    elif installation:
-        key = auth.private_key.get_secret_value()
-        strategy = AppInstallationAuthStrategy(auth.app_id, key, auth.installation_id)
-    else:
+    strategy = auth_strategy(auth)
+    if isinstance(auth, GitHubAppAuth) and not installation:
         strategy = AppAuthStrategy(auth.app_id, auth.private_key.get_secret_value())
     return GitHub(
         strategy,

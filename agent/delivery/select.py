@@ -3,9 +3,10 @@
 The forge is GitHub (github.com, or Enterprise through `GITHUB_API_URL`). Its repository
 is read from the push remote's URL (`--remote`, else the repo's `origin`); a remote that
 does not name one (a local path, a mirror) needs `GITHUB_REPOSITORY=owner/name`.
-Credentials: a GitHub App when `GITHUB_APP_ID` is set (with its private key and
-installation id), else `GITHUB_TOKEN`. Every refusal is a `ConfigError` raised before
-the run starts, and no message carries a secret.
+Credentials: a GitHub App when `GITHUB_APP_ID` is set (with its private key, and the
+installation a call names or else `GITHUB_APP_INSTALLATION_ID`), else `GITHUB_TOKEN`.
+Every refusal is a `ConfigError` raised before the run starts, and no message carries a
+secret.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from pydantic import SecretStr, ValidationError
 
 from agent.config import Settings
 from agent.delivery.github import (
-    GitHubAppAuth,
+    GitHubApp,
     GitHubAuth,
     GitHubConfig,
+    GitHubCredentials,
     GitHubForge,
     GitHubTokenAuth,
 )
@@ -52,27 +54,21 @@ def remote_url(repo: Path, remote: str | None) -> str | None:
     return remotes.get("origin")
 
 
-def github_auth(settings: Settings) -> GitHubAuth:
-    """The App when `GITHUB_APP_ID` is set, else the token; ConfigError when neither works."""
+def github_credentials(settings: Settings) -> GitHubCredentials:
+    """The App when `GITHUB_APP_ID` is set (its key is required; its installation is chosen
+    per call), else the token; ConfigError when neither works."""
     if settings.github_app_id:
         key = settings.github_app_private_key
         if key is None and settings.github_app_private_key_path is not None:
             key = SecretStr(settings.github_app_private_key_path.read_text())
-        missing = [
-            name
-            for name, value in [
-                ("GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)", key),
-                ("GITHUB_APP_INSTALLATION_ID", settings.github_app_installation_id),
-            ]
-            if value is None
-        ]
-        if key is None or settings.github_app_installation_id is None:
-            raise ConfigError("GITHUB_APP_ID is set but not " + " and ".join(missing))
+        if key is None:
+            missing = "GITHUB_APP_PRIVATE_KEY (or GITHUB_APP_PRIVATE_KEY_PATH)"
+            raise ConfigError(f"GITHUB_APP_ID is set but not {missing}")
         pem = key.get_secret_value().replace("\\n", "\n")  # one-line env form
-        return GitHubAppAuth(
+        return GitHubApp(
             app_id=settings.github_app_id,
             private_key=SecretStr(pem),
-            installation_id=settings.github_app_installation_id,
+            default_installation=settings.github_app_installation_id,
         )
     if settings.github_token is not None:
         return GitHubTokenAuth(token=settings.github_token)
@@ -82,8 +78,23 @@ def github_auth(settings: Settings) -> GitHubAuth:
     )
 
 
-def open_forge(settings: Settings, repo: Path, remote: str | None) -> GitHubForge:
-    """The forge for pull requests of the repo at `repo`, pushed to `remote` (or origin)."""
+def github_auth(settings: Settings, installation_id: int | None = None) -> GitHubAuth:
+    """The token, or the App as `installation_id` (else GITHUB_APP_INSTALLATION_ID);
+    ConfigError when the credentials are incomplete or an App has no installation."""
+    credentials = github_credentials(settings)
+    if isinstance(credentials, GitHubTokenAuth):
+        return credentials
+    auth = credentials.installation(installation_id)
+    if auth is None:
+        raise ConfigError("GITHUB_APP_ID is set but not GITHUB_APP_INSTALLATION_ID")
+    return auth
+
+
+def open_forge(
+    settings: Settings, repo: Path, remote: str | None, installation_id: int | None = None
+) -> GitHubForge:
+    """The forge for pull requests of the repo at `repo`, pushed to `remote` (or origin);
+    a GitHub App acts as `installation_id` (else GITHUB_APP_INSTALLATION_ID)."""
     url = remote_url(repo, remote)
     if url is None:
         raise ConfigError(f"--open-pr: {repo} has no `origin` remote; pass --remote URL")
@@ -93,7 +104,7 @@ def open_forge(settings: Settings, repo: Path, remote: str | None) -> GitHubForg
             f"--open-pr: the remote {strip_userinfo(url)} does not name a GitHub "
             "repository; set GITHUB_REPOSITORY=owner/name"
         )
-    auth = github_auth(settings)
+    auth = github_auth(settings, installation_id)
     try:
         config = GitHubConfig.model_validate(
             {"repo": slug, "auth": auth, "base_url": settings.github_api_url}

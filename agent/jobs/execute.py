@@ -27,7 +27,7 @@ from agent.delivery.forge import Forge
 from agent.delivery.github import GitHubConfig, GitHubForge
 from agent.delivery.redact import strip_userinfo
 from agent.delivery.select import github_auth, open_forge
-from agent.errors import DeliveryError
+from agent.errors import ConfigError, DeliveryError
 from agent.jobs.checkpoints import (
     advisory_lock,
     forget,
@@ -65,19 +65,21 @@ class JobDeps:
 
 
 def job_forge(job: Job, deps: JobDeps, repo: Path | None = None) -> Forge | None:
-    """The forge of the job's repository (None when the job needs none or names none)."""
+    """The forge of the job's repository (None when the job needs none or names none); a
+    GitHub App acts as the job's installation (else GITHUB_APP_INSTALLATION_ID)."""
     if not (job.open_pr or job.issue):
         return None
+    settings, installation = deps.settings, job.installation_id
     if job.repository is not None:
         config = GitHubConfig.model_validate(
             {
                 "repo": job.repository,
-                "auth": github_auth(deps.settings),
-                "base_url": deps.settings.github_api_url,
+                "auth": github_auth(settings, installation),
+                "base_url": settings.github_api_url,
             }
         )
         return GitHubForge(config)
-    return open_forge(deps.settings, repo, None) if repo is not None else None
+    return open_forge(settings, repo, None, installation) if repo is not None else None
 
 
 def clone(url: str, target: Path, forge: Forge | None) -> None:
@@ -199,7 +201,11 @@ def _run(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
 
 def report_failure(job: Job, deps: JobDeps, error: str, attempts: int) -> None:
     """The failure report of a job that used up its attempts: a comment on its issue."""
-    forge = job_forge(job, deps)
+    try:
+        forge = job_forge(job, deps)
+    except ConfigError as exc:  # no credentials for its repository: nowhere to report
+        log.warning("job %s: no failure comment: %s", job.job_id, exc)
+        return
     if forge is None or job.issue is None:
         return
     text = (

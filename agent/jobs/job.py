@@ -37,6 +37,9 @@ class Job(BaseModel):
     # owner/name on the forge, when the job came from (or reports to) a GitHub issue.
     repository: str | None = None
     issue: int | None = Field(None, ge=1)
+    # The GitHub App installation the repository belongs to (the webhook delivery names it);
+    # None: the worker's GITHUB_APP_INSTALLATION_ID. Ignored with a token.
+    installation_id: int | None = Field(None, ge=1)
     base: str | None = None  # the PR's base branch; default: the clone's default branch
     model: str = "offline"
     gates: list[GateName] | None = None  # None: the run's default gates

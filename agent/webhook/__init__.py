@@ -18,12 +18,14 @@ Building the app (tests, another process, an ASGI server):
     app = create_app(settings, queue)                      # everything else from settings
     app = create_app(settings, queue, model="anthropic:claude-sonnet-4-5",
                      dedup=RedisDeduplicator(url, ttl_s),   # or any `Deduplicator`
-                     permissions=GitHubPermissions(auth, api_url),
-                     forge_factory=lambda repo: my_forge)   # `Forge` for comments
+                     permissions=GitHubPermissions(credentials, api_url),
+                     forge_factory=lambda repo, installation: my_forge)  # for comments
 
 `settings` gives the secret, the trigger label (`BACKEND_AGENT_LABEL`, default
 `agent:backend`), the clone URL template (`BACKEND_AGENT_CLONE_URL_TEMPLATE`,
 `{repository}` = owner/name), Redis for delivery ids, and GitHub's URL and credentials.
+With a GitHub App, each delivery's calls act as the installation it names (the payload's
+`installation.id`), else as `GITHUB_APP_INSTALLATION_ID`; with neither, 503.
 Comments are posted after the answer is sent (a background task), so GitHub gets its
 answer without waiting for them.
 """

@@ -24,6 +24,7 @@ class Comment:
     repository: str
     issue: int
     body: str
+    installation: int | None = None  # the delivery's GitHub App installation
 
 
 def refused(status: int, outcome: str, reason: str) -> Answer:

@@ -42,7 +42,7 @@ class WebhookService:
     async def post(self, comment: Comment) -> None:
         """Post `comment` (after the answer went out); a failure is logged, not raised."""
         try:
-            forge = self.forges(comment.repository)
+            forge = self.forges(comment.repository, comment.installation)
             await asyncio.to_thread(forge.comment_on_issue, comment.issue, comment.body)
         except Exception as exc:  # a background task's edge: nobody is left to raise to
             log.error(

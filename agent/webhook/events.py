@@ -40,6 +40,10 @@ class Repository(_Part):
     full_name: str
 
 
+class Installation(_Part):
+    id: int
+
+
 class IssuesEvent(_Part):
     """The fields of an `issues` webhook payload the service reads."""
 
@@ -48,6 +52,13 @@ class IssuesEvent(_Part):
     repository: Repository
     sender: Account
     label: Label | None = None
+    # A GitHub App's delivery names the installation the repository belongs to; a
+    # repository's own webhook names none.
+    installation: Installation | None = None
+
+    @property
+    def installation_id(self) -> int | None:
+        return self.installation.id if self.installation else None
 
 
 @dataclass(frozen=True)

@@ -1,56 +1,76 @@
 """What the webhook service asks GitHub: the sender's permission, and a forge per repository
 for its comments. Both use the credentials `backend-agent run --open-pr` uses
-(`GITHUB_TOKEN`, or the GitHub App) on `GITHUB_API_URL`."""
+(`GITHUB_TOKEN`, or the GitHub App) on `GITHUB_API_URL`.
+
+A GitHub App acts as the installation the delivery names (`installation.id`: the account
+or organisation the repository belongs to), else as `GITHUB_APP_INSTALLATION_ID`; with
+neither, the call raises a `ConfigError` saying so and the delivery gets 503."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Protocol
 
-from githubkit import AppInstallationAuthStrategy, BaseAuthStrategy, GitHub, TokenAuthStrategy
+from githubkit import BaseAuthStrategy, GitHub
+from githubkit.cache import MemCacheStrategy
 from githubkit.exception import GitHubException, RequestFailed
 
 from agent.config import Settings
 from agent.delivery.forge import Forge
-from agent.delivery.github import GitHubAuth, GitHubConfig, GitHubForge, GitHubTokenAuth
-from agent.delivery.select import github_auth
-from agent.errors import DeliveryError
+from agent.delivery.github import (
+    GitHubAuth,
+    GitHubConfig,
+    GitHubCredentials,
+    GitHubForge,
+    GitHubTokenAuth,
+    auth_strategy,
+)
+from agent.delivery.select import github_credentials
+from agent.errors import ConfigError, DeliveryError
 
 WRITERS = frozenset({"admin", "maintain", "write"})
-ForgeFactory = Callable[[str], Forge]
+NO_INSTALLATION = (
+    "GitHub App: no installation id in the delivery and GITHUB_APP_INSTALLATION_ID unset"
+)
+ForgeFactory = Callable[[str, int | None], Forge]
+"""(owner/name, the delivery's installation) -> the forge that comments there."""
 
 
 class PermissionCheck(Protocol):
     """The sender's role on a repository."""
 
-    async def role(self, repository: str, login: str) -> str:
-        """`admin`, `maintain`, `write`, `triage`, `read` or `none` (a custom role's name)."""
+    async def role(self, repository: str, login: str, installation: int | None = None) -> str:
+        """`admin`, `maintain`, `write`, `triage`, `read` or `none` (a custom role's name),
+        asked as `installation` (the delivery's GitHub App installation, if any)."""
         ...
+
+
+def delivery_auth(credentials: GitHubCredentials, installation: int | None) -> GitHubAuth:
+    """The token, or the App as the delivery's installation (else its default one)."""
+    if isinstance(credentials, GitHubTokenAuth):
+        return credentials
+    auth = credentials.installation(installation)
+    if auth is None:
+        raise ConfigError(NO_INSTALLATION)
+    return auth
 
 
 class GitHubPermissions:
     """`PermissionCheck` through `GET /repos/{owner}/{repo}/collaborators/{user}/permission`."""
 
-    def __init__(self, auth: GitHubAuth, base_url: str, timeout_s: float = 10.0) -> None:
-        strategy: BaseAuthStrategy
-        if isinstance(auth, GitHubTokenAuth):
-            strategy = TokenAuthStrategy(auth.token.get_secret_value())
-        else:
-            key = auth.private_key.get_secret_value()
-            strategy = AppInstallationAuthStrategy(auth.app_id, key, auth.installation_id)
-        self._gh = GitHub(
-            strategy,
-            base_url=base_url,
-            user_agent="backend-agent",
-            timeout=timeout_s,
-            http_cache=False,
-            auto_retry=False,
-        )
+    def __init__(
+        self, credentials: GitHubCredentials, base_url: str, timeout_s: float = 10.0
+    ) -> None:
+        self._credentials = credentials
+        self._base_url, self._timeout_s = base_url, timeout_s
+        self._cache = MemCacheStrategy()  # installation tokens, per check, not per process
+        self._clients: dict[int | None, GitHub[BaseAuthStrategy]] = {}
 
-    async def role(self, repository: str, login: str) -> str:
+    async def role(self, repository: str, login: str, installation: int | None = None) -> str:
         owner, name = repository.split("/", 1)
+        gh = self._client(delivery_auth(self._credentials, installation))
         try:
-            response = await self._gh.rest.repos.async_get_collaborator_permission_level(
+            response = await gh.rest.repos.async_get_collaborator_permission_level(
                 owner, name, login
             )
         except RequestFailed as exc:
@@ -69,6 +89,21 @@ class GitHubPermissions:
         # A custom role's name says nothing; its base permission (`write`, ...) does.
         return data.role_name if data.role_name in WRITERS else data.permission
 
+    def _client(self, auth: GitHubAuth) -> GitHub[BaseAuthStrategy]:
+        """One client per installation (one for the token), kept for later deliveries."""
+        key = None if isinstance(auth, GitHubTokenAuth) else auth.installation_id
+        if key not in self._clients:
+            self._clients[key] = GitHub(
+                auth_strategy(auth),
+                base_url=self._base_url,
+                user_agent="backend-agent",
+                timeout=self._timeout_s,
+                http_cache=False,
+                auto_retry=False,
+                cache_strategy=self._cache,
+            )
+        return self._clients[key]
+
 
 def may_write(role: str) -> bool:
     """Whether a role may ask for a job: admin, maintain or write."""
@@ -76,12 +111,17 @@ def may_write(role: str) -> bool:
 
 
 def github_forges(settings: Settings) -> ForgeFactory:
-    """A `GitHubForge` per repository (owner/name) with the configured credentials."""
-    auth = github_auth(settings)
+    """A `GitHubForge` per repository (owner/name) and installation, with the configured
+    credentials (checked now; the installation when a forge is asked for)."""
+    credentials = github_credentials(settings)
 
-    def forge(repository: str) -> Forge:
+    def forge(repository: str, installation: int | None) -> Forge:
         config = GitHubConfig.model_validate(
-            {"repo": repository, "auth": auth, "base_url": settings.github_api_url}
+            {
+                "repo": repository,
+                "auth": delivery_auth(credentials, installation),
+                "base_url": settings.github_api_url,
+            }
         )
         return GitHubForge(config)
 
@@ -90,4 +130,4 @@ def github_forges(settings: Settings) -> ForgeFactory:
 
 def github_permissions(settings: Settings) -> GitHubPermissions:
     """The permission check with the configured credentials."""
-    return GitHubPermissions(github_auth(settings), settings.github_api_url)
+    return GitHubPermissions(github_credentials(settings), settings.github_api_url)

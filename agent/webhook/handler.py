@@ -3,7 +3,11 @@
 Order: triage (event, action, label, bot, open issue) -> redelivery check -> the sender's
 permission -> the issue as a backlog -> publish the `Job`. When GitHub or the queue fails
 after the delivery id was remembered, the id is forgotten and the answer is 503, so
-GitHub's redelivery is handled rather than dropped as a duplicate.
+GitHub's redelivery is handled rather than dropped as a duplicate; so is a setting that is
+missing (a GitHub App with no installation to act as), with its message as the reason.
+
+The delivery's GitHub App installation (`installation.id`) goes with every GitHub call
+made for it (the permission check, the comment) and into the job, for the worker's.
 """
 
 from __future__ import annotations
@@ -14,10 +18,17 @@ from typing import Protocol
 import structlog
 
 from agent.delivery.redact import strip_userinfo
-from agent.errors import BacklogError
+from agent.errors import BacklogError, ConfigError
 from agent.issues import Issue, issue_backlog
 from agent.jobs.job import Job
-from agent.webhook.answers import Answer, Comment, ignored, problems_comment, queued_comment
+from agent.webhook.answers import (
+    Answer,
+    Comment,
+    ignored,
+    problems_comment,
+    queued_comment,
+    refused,
+)
 from agent.webhook.dedup import Deduplicator
 from agent.webhook.events import Ignored, IssuesEvent, MalformedEvent, triage
 from agent.webhook.github_access import PermissionCheck, may_write
@@ -70,6 +81,10 @@ class Handler:
             return ignored("delivery already handled", "duplicate"), None
         try:
             return await self._act(triaged, bound)
+        except ConfigError as exc:  # the operator must fix it; a redelivery then works
+            await self.dedup.forget(delivery.id)
+            bound.error("webhook.unconfigured", reason=str(exc))
+            return refused(503, "unconfigured", str(exc)), None
         except Exception as exc:  # the edge of one delivery: GitHub or the queue failed
             await self.dedup.forget(delivery.id)
             # URLs in messages (a broker's, say) may carry a password: never echo them raw
@@ -81,8 +96,12 @@ class Handler:
         self, event: IssuesEvent, bound: structlog.typing.FilteringBoundLogger
     ) -> tuple[Answer, Comment | None]:
         repository, number = event.repository.full_name, event.issue.number
-        bound = bound.bind(repository=repository, issue=number, sender=event.sender.login)
-        role = await self.permissions.role(repository, event.sender.login)
+        installation = event.installation_id
+        bound = bound.bind(
+            repository=repository, issue=number, sender=event.sender.login,
+            installation=installation,
+        )  # fmt: skip
+        role = await self.permissions.role(repository, event.sender.login, installation)
         if not may_write(role):
             reason = f"{event.sender.login} has {role!r} permission; write is needed"
             bound.info("webhook.forbidden", reason=reason)
@@ -93,17 +112,18 @@ class Handler:
         except BacklogError as exc:
             bound.info("webhook.invalid", problems=exc.problems)
             body = {"status": "invalid", "problems": exc.problems}
-            comment = Comment(repository, number, problems_comment(exc.problems))
+            comment = Comment(repository, number, problems_comment(exc.problems), installation)
             return Answer(202, body, "invalid"), comment
         job = Job(
             backlog=backlog,
             clone_url=self.template.clone_url(repository),
             repository=repository,
             issue=number,
+            installation_id=installation,
             model=self.template.model,
             source="webhook",
         )
         await self.publisher.publish(job)
         bound.info("webhook.queued", job=job.job_id, priority=job.priority)
         answer = Answer(202, {"status": "queued", "job_id": job.job_id}, "queued")
-        return answer, Comment(repository, number, queued_comment(job))
+        return answer, Comment(repository, number, queued_comment(job), installation)

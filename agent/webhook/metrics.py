@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from prometheus_client import CollectorRegistry, Counter, generate_latest
 
 OUTCOMES = (
-    "unconfigured",  # no webhook secret: every delivery refused
+    "unconfigured",  # no webhook secret (every delivery refused), or no App installation
     "unauthenticated",  # missing or wrong signature
     "malformed",  # headers or body unusable
     "ignored",  # another event, action, label, or a closed issue

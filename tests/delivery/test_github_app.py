@@ -6,13 +6,11 @@ from collections.abc import Callable
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 
 from agent.delivery.github import GitHubAppAuth, GitHubForge
 from agent.errors import DeliveryError
-from tests.fakes.github_server import FakeGitHub
+from tests.fakes.github_server import FakeGitHub, app_key_pair
 
 MakeForge = Callable[..., GitHubForge]
 
@@ -20,18 +18,7 @@ MakeForge = Callable[..., GitHubForge]
 @pytest.fixture(scope="module")
 def key_pair() -> tuple[str, str]:
     """A fresh RSA key: (private PEM, public PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
+    return app_key_pair()
 
 
 def _app_auth(private: str) -> GitHubAppAuth:

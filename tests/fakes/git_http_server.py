@@ -2,8 +2,9 @@
 
 It serves the bare repositories under `root` at `http://127.0.0.1:PORT/<name>.git` and
 answers 401 (with `WWW-Authenticate`, as GitHub does) unless the request carries
-`username:token`, so a push succeeds only when the token reached git by some route.
-`authorizations` records every Authorization header it was sent.
+`username:token` (or a pair `accepts` lets in, for tokens issued while the test runs), so
+a push succeeds only when the token reached git by some route. `authorizations` records
+every Authorization header it was sent.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import base64
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,10 +29,17 @@ class GitHttpHost:
     token: str
     url: str = ""
     authorizations: list[str] = field(default_factory=list)
+    accepts: Callable[[str, str], bool] | None = None  # (username, token) -> let in
 
     def expected(self) -> str:
         pair = f"{self.username}:{self.token}".encode()
         return "Basic " + base64.b64encode(pair).decode()
+
+    def allows(self, given: str | None) -> bool:
+        if self.accepts is None or not given or not given.startswith("Basic "):
+            return given == self.expected()
+        username, _, token = base64.b64decode(given.removeprefix("Basic ")).decode().partition(":")
+        return self.accepts(username, token)
 
 
 def _handler(host: GitHttpHost) -> type[BaseHTTPRequestHandler]:
@@ -49,7 +57,7 @@ def _handler(host: GitHttpHost) -> type[BaseHTTPRequestHandler]:
             given = self.headers.get("Authorization")
             if given:
                 host.authorizations.append(given)
-            if given != host.expected():
+            if not host.allows(given):
                 self.send_response(401)
                 self.send_header("WWW-Authenticate", 'Basic realm="GitHub"')
                 self.send_header("Content-Length", "0")

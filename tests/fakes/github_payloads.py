@@ -354,8 +354,10 @@ def issues_event(
     label_name: str | None,
     sender: str,
     sender_type: str = "User",
+    installation: int | None = None,
 ) -> JSON:
-    """An `issues` webhook payload (`labeled` carries the label that was added)."""
+    """An `issues` webhook payload (`labeled` carries the label that was added; a GitHub
+    App's delivery carries the installation the repository belongs to)."""
     payload: JSON = {
         "action": action,
         "issue": issue(api, web, stored),
@@ -364,4 +366,9 @@ def issues_event(
     }
     if label_name is not None:
         payload["label"] = label(api, f"{stored.owner}/{stored.repo}", label_name, 0)
+    if installation is not None:
+        payload["installation"] = {
+            "id": installation,
+            "node_id": node_id("Integration::Installation", installation),
+        }
     return payload

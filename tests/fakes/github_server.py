@@ -19,6 +19,11 @@ answers `GET /repos/{o}/{r}/collaborators/{user}/permission` from `collaborators
 Tokens: `tokens` are accepted as `token X` / `Bearer X`. A GitHub App registered with
 `add_app(app_id, public_pem)` can trade an RS256 JWT for an installation token at
 `POST /app/installations/{id}/access_tokens`; the token it gets is accepted afterwards.
+Installations: `add_installation(id, "owner/name", ...)` says which repositories an
+installation (an account that installed the app) holds. Once any is added, the exchange
+answers 404 for an installation id it does not know, and a token acts only in its own
+installation: on a repository of another one it gets 404, as on GitHub. Repositories of
+no installation stay open to every token.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from typing import Any
 
 import jwt
 import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -69,6 +76,9 @@ class FakeGitHub:
     race_next_create: bool = False
     refuse_graphql: bool = False
     issued_tokens: list[str] = field(default_factory=list)
+    # GitHub App installations: owner/name -> installation, issued token -> installation.
+    installations: dict[str, int] = field(default_factory=dict)
+    token_installations: dict[str, int] = field(default_factory=dict)
     # The issue-label trigger: issues by (owner/name, number), roles by login (unknown: read).
     issues: dict[tuple[str, int], StoredIssue] = field(default_factory=dict)
     collaborators: dict[str, str] = field(default_factory=dict)
@@ -84,6 +94,15 @@ class FakeGitHub:
     def add_app(self, app_id: int | str, public_pem: str) -> None:
         """Register a GitHub App by the public half of its key."""
         self.apps[str(app_id)] = public_pem
+
+    def add_installation(self, installation_id: int, *repositories: str) -> None:
+        """The app installed on an account: `repositories` (owner/name) belong to it."""
+        for repository in repositories:
+            self.installations[repository] = installation_id
+
+    def installation_of(self, token: str) -> int | None:
+        """The installation an issued token acts as (None: not an installation token)."""
+        return self.token_installations.get(token)
 
     def pulls_of(self, owner: str, repo: str) -> list[StoredPull]:
         return [p for p in self.pulls if (p.owner, p.repo) == (owner, repo)]
@@ -109,19 +128,39 @@ class FakeGitHub:
         return stored
 
     def labeled_event(
-        self, stored: StoredIssue, label: str, sender: str, sender_type: str = "User"
+        self,
+        stored: StoredIssue,
+        label: str,
+        sender: str,
+        sender_type: str = "User",
+        installation: int | None = None,
     ) -> dict[str, Any]:
-        """The `issues` `labeled` webhook payload GitHub sends when `sender` adds `label`."""
+        """The `issues` `labeled` webhook payload GitHub sends when `sender` adds `label`
+        (to a GitHub App's webhook: with `installation`)."""
         if label not in stored.labels:
             stored.labels.append(label)
         return gp.issues_event(
             self.url, self.web, stored, action="labeled", label_name=label, sender=sender,
-            sender_type=sender_type,
+            sender_type=sender_type, installation=installation,
         )  # fmt: skip
 
     def render(self, request: Request, pull: StoredPull, *, full: bool = True) -> dict[str, Any]:
         """A `pull-request` (full) or `pull-request-simple` (list) payload."""
         return render_pull(self.api(request), self.web, pull, full=full)
+
+
+def app_key_pair() -> tuple[str, str]:
+    """A fresh RSA key for a test GitHub App: (private PEM, public PEM for `add_app`)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public.decode()
 
 
 def _not_found() -> JSONResponse:
@@ -244,9 +283,12 @@ def _app_routes(gh: FakeGitHub) -> APIRouter:
             return JSONResponse(
                 gp.error(401, "A JSON web token could not be decoded"), status_code=401
             )
+        if gh.installations and installation_id not in gh.installations.values():
+            return _not_found()
         token = "ghs_" + secrets.token_hex(18)
         gh.issued_tokens.append(token)
         gh.tokens.add(token)
+        gh.token_installations[token] = installation_id
         expires = datetime.now(UTC) + timedelta(hours=1)
         return {
             "token": token,
@@ -325,6 +367,8 @@ def _gate(gh: FakeGitHub) -> Callable[[Request, Any], Awaitable[Response]]:
         if gh.fail_auth_next > 0 or not _authorised(gh, request):
             gh.fail_auth_next = max(0, gh.fail_auth_next - 1)
             return JSONResponse(gp.error(401, "Bad credentials"), status_code=401)
+        if not _in_installation(gh, request):
+            return _not_found()
         response: Response = await call_next(request)
         return response
 
@@ -336,6 +380,17 @@ def _authorised(gh: FakeGitHub, request: Request) -> bool:
         return True  # the route checks the app's JWT itself
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return scheme.lower() in ("token", "bearer") and token in gh.tokens
+
+
+def _in_installation(gh: FakeGitHub, request: Request) -> bool:
+    """False for an installation token on a repository of another installation."""
+    token = request.headers.get("authorization", "").partition(" ")[2]
+    acting = gh.installation_of(token)
+    parts = request.url.path.removeprefix("/api/v3").split("/")
+    if acting is None or len(parts) < 4 or parts[1] != "repos":
+        return True
+    holder = gh.installations.get(f"{parts[2]}/{parts[3]}")
+    return holder is None or holder == acting
 
 
 def _secondary_rate_limit(retry_after: int) -> JSONResponse:
