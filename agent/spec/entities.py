@@ -144,7 +144,7 @@ def _acyclic(
         if start == goal:
             return True
         seen.add(start)
-        return any(reaches(p, goal, seen) for p in parents.get(start, ()) - seen)
+        return any(reaches(p, goal, seen) for p in parents.get(start, set()) - seen)
 
     kept: list[Relation] = []
     gaps: list[Gap] = []
