@@ -107,6 +107,15 @@ def op_examples(op: Operation) -> dict[str, Any]:
     }
 
 
+def _numbered(value: str, max_length: int | None) -> str:
+    """An f-string of `value` made distinct by the row counter `n`, within `max_length`
+    (`isbn 1-{n}`; for 13 characters, its first 7 and `{n:06d}`): the column takes no more."""
+    if max_length is None or len(value) + 6 <= max_length:
+        return f"f{(value + '-{n}')!r}"
+    digits = min(max_length, 6)
+    return f"f{(value[: max_length - digits] + '{n:0' + str(digits) + 'd}')!r}"
+
+
 def factory_values(entity: EntitySpec) -> dict[str, str]:
     """Python expressions of a factory row's values (unique ones vary per row)."""
     out = {}
@@ -116,7 +125,7 @@ def factory_values(entity: EntitySpec) -> dict[str, str]:
         if field.name in unique and field.format == "email":
             out[field.name] = 'f"user{n}@example.com"'
         elif field.name in unique and isinstance(value, str) and not field.enum:
-            out[field.name] = f"f{(value + '-{n}')!r}"
+            out[field.name] = _numbered(value, field.max_length)
         elif field.type == "date":
             out[field.name] = f"date.fromisoformat({value!r})"
         elif field.type == "datetime":

@@ -68,6 +68,9 @@ def build_operation(
     kind = operation_kind(req.method, found)
     name = user if kind in {"register", "login", "me"} else collection_entity(found)
     entity = entities.get(name) if name else None
+    lookup = _field_lookup(found.item_param, entity, kind)
+    if lookup:
+        kind = "custom"
     parent = entity_name(found.parent_collection) if found.parent_collection else None
     parent_spec = entities.get(parent) if parent else None
     body, query = _fields(req, kind)
@@ -92,19 +95,32 @@ def build_operation(
         response=_response(req, kind),
         status_code=STATUS.get(kind, 200),
     )
-    return op, _gaps(item, op, entity)
+    return op, _gaps(item, op, entity, lookup)
 
 
-def _gaps(item: BacklogItem, op: Operation, entity: EntitySpec | None) -> list[Gap]:
+def _field_lookup(param: str | None, entity: EntitySpec | None, kind: OpKind) -> str | None:
+    """The field an item path names its row by (`/books/{isbn}`), when it is not the id:
+    the scaffold looks rows up by id only, so such an endpoint is left to a model."""
+    if kind not in {"read", "replace", "update", "delete"} or entity is None or param is None:
+        return None
+    if param.lower().endswith("id"):
+        return None
+    return param if entity.field(param) is not None else None
+
+
+def _gaps(
+    item: BacklogItem, op: Operation, entity: EntitySpec | None, lookup: str | None
+) -> list[Gap]:
     gaps = []
     if op.kind == "custom":
-        gaps.append(
-            Gap(
-                item_id=item.id,
-                kind="endpoint",
-                text=f"{op.method} {op.path}",
-                reason="not a CRUD or auth endpoint: served as 501 until implemented",
+        reason = "not a CRUD or auth endpoint: served as 501 until implemented"
+        if lookup and entity is not None:
+            reason = (
+                f"finds a {entity.name} by its `{lookup}`, and the scaffold finds rows by id "
+                "only: served as 501 until implemented"
             )
+        gaps.append(
+            Gap(item_id=item.id, kind="endpoint", text=f"{op.method} {op.path}", reason=reason)
         )
     if entity is not None and op.kind == "list":
         columns = {f.name for f in entity.fields} | {"id"}

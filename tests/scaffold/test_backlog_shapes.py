@@ -1,6 +1,7 @@
 """Backlog shapes the examples do not have: two entities that each have many of the other,
 a join entity whose request body points at another table, an entity declared by name alone
-(no endpoint), and a date-time field that must come back as it went in.
+(no endpoint), a date-time field that must come back as it went in, rows named by a field
+(`/books/{isbn}`) with a fixed-length unique column, and a pattern with a lookahead.
 
 Real PostgreSQL and Redis, the local sandbox, the service's own suite and gates.
 """
@@ -52,13 +53,24 @@ def test_an_entity_declared_by_name_alone_gets_its_table(spec: ServiceSpec) -> N
     assert [fk.column for fk in entry.foreign_keys] == ["ticket_id"]
 
 
+def test_an_item_path_naming_a_field_is_left_to_a_model(spec: ServiceSpec) -> None:
+    """`GET /books/{isbn}` finds a book by its ISBN, not by id: served as 501 and reported
+    as not implemented, never answered by an id lookup that would claim it."""
+    ops = {(o.method, o.path): o for o in spec.operations}
+    assert ops[("GET", "/books/{isbn}")].kind == "custom"
+    assert ops[("DELETE", "/books/{isbn}")].kind == "custom"
+    reported = {g.text: g.reason for g in spec.gaps if g.kind == "endpoint"}
+    assert "finds a Book by its `isbn`" in reported["GET /books/{isbn}"]
+
+
 @pytest.mark.slow
 def test_the_service_passes_its_suite_lint_and_migrations(
     tmp_path: Path, service_python: Path, spec: ServiceSpec
 ) -> None:
     """Scaffolded item by item, the service passes ruff, its own suite (the enrollment is
     created with a student that exists, the event's `starts_at` comes back equal) and the
-    migrations up, down and up on PostgreSQL."""
+    migrations up, down and up on PostgreSQL; the 13-character unique ISBN's factory rows fit
+    their column; the lookahead pattern compiles (Python's regex engine) and is enforced."""
     box = LocalSandbox(tmp_path, service_python, HOST_SERVICES)
     for item in spec.item_ids():
         scaffold_item(tmp_path, spec, item, ruff_formatter(box))
@@ -73,4 +85,11 @@ def test_the_service_passes_its_suite_lint_and_migrations(
         ("migrations", True),
     ], [f"{f.where}: {f.message}" for c in evidence.checks for f in c.failures]
     names = {t.name for t in evidence.tests if t.outcome == "passed"}
-    assert {"test_create_course_enrollment_created", "test_create_event_created"} <= names
+    assert {
+        "test_create_course_enrollment_created",
+        "test_create_event_created",
+        "test_create_book_created",
+        "test_list_books_ok",  # two factory rows, each ISBN within its 13 characters
+        "test_create_code_created",
+        "test_ac_up_1_1_invalid",
+    } <= names
