@@ -12,7 +12,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE", "PATCH"]
-RATE_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
+# `100/minute`, `100 per minute`, `10/s`, `1000/hours`: a count, then a unit (its first
+# letter is what counts: second, minute, hour, day).
+RATE_LIMIT = re.compile(
+    r"^\s*(\d+)\s*(?:/|per\b)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\s*$",
+    re.IGNORECASE,
+)
 
 
 class _Strict(BaseModel):
@@ -43,7 +48,9 @@ class ApiRequirement(_Strict):
     @classmethod
     def _rate(cls, value: str | None) -> str | None:
         if value is not None and not RATE_LIMIT.match(value):
-            raise ValueError("must read like '100/minute' (per second, minute, hour or day)")
+            raise ValueError(
+                "must read like '100/minute' or '100 per minute' (second, minute, hour or day)"
+            )
         return value
 
     @property

@@ -8,7 +8,7 @@ from agent.spec.paths import collection_entity, operation_kind, shape
 from agent.spec.schemas import is_list_schema, object_fields
 from agent.spec.types import EntitySpec, FieldSpec, Gap, Operation, OpKind, RateLimit
 
-SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the unit's first letter
 STATUS: dict[str, int] = {"create": 201, "register": 201, "delete": 204}
 
 
@@ -16,7 +16,7 @@ def rate_limit(text: str | None) -> RateLimit | None:
     found = RATE_LIMIT.match(text or "")
     if not found:
         return None
-    return RateLimit(count=int(found[1]), seconds=SECONDS[found[2]], text=text or "")
+    return RateLimit(count=int(found[1]), seconds=SECONDS[found[2][0].lower()], text=text or "")
 
 
 def _handler(kind: OpKind, entity: EntitySpec | None, parent: str | None, taken: set[str]) -> str:

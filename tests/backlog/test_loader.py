@@ -12,6 +12,7 @@ from agent.backlog import load_backlog
 from agent.backlog.loader import parse_backlog
 from agent.backlog.schema import EntitySpec
 from agent.errors import BacklogError
+from agent.spec.operations import rate_limit
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -108,11 +109,26 @@ def test_entities_as_names_or_objects() -> None:
 
 
 def test_rate_limit_format() -> None:
-    """A rate limit reads like `100/minute`."""
+    """A rate limit reads like `100/minute`; anything else is refused with its path."""
     item = _item(api_requirements=[{"method": "GET", "endpoint": "/a", "rate_limit": "lots"}])
     assert _problems({"backlog_items": [item]})[0].startswith(
         "backlog_items[0].api_requirements[0].rate_limit: must read like"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "seconds"),
+    [("100/minute", 100, 60), ("5 per minute", 5, 60), ("10/s", 10, 1),
+     ("1000 per Hour", 1000, 3600), ("3/secs", 3, 1), ("50/days", 50, 86400)],
+)  # fmt: skip
+def test_rate_limit_spellings(text: str, count: int, seconds: int) -> None:
+    """`5 per minute`, `10/s`, `1000 per Hour`: the window is the unit's, whatever the
+    spelling, and the count as written."""
+    item = _item(api_requirements=[{"method": "GET", "endpoint": "/a", "rate_limit": text}])
+    backlog = parse_backlog(json.dumps({"backlog_items": [item]}))
+    assert backlog.backlog_items[0].api_requirements[0].rate_limit == text
+    found = rate_limit(text)
+    assert found is not None and (found.count, found.seconds) == (count, seconds)
 
 
 def test_items_run_by_priority() -> None:
