@@ -18,9 +18,11 @@ import typer
 from agent.errors import SandboxUnavailable
 from sandbox.check import run_check
 from sandbox.docker import DEFAULT_DOCKER_URL, EngineUnavailable, connect
-from sandbox.image import BuildRoute, ensure_image
+from sandbox.image import BuildRoute, ensure_image, prune_images
 
-sandbox_app = typer.Typer(help="The Docker sandbox: build its image, check its isolation.")
+sandbox_app = typer.Typer(
+    help="The Docker sandbox: build its image, check its isolation, prune old images."
+)
 
 CacheOption = Annotated[
     Path | None,
@@ -68,6 +70,19 @@ def check(cache_dir: CacheOption = None, route: RouteOption = "auto") -> None:
     findings = run_check(client, image, cache_dir=cache)
     typer.echo(json.dumps(findings, indent=2))
     raise typer.Exit(0 if findings["ok"] else 1)
+
+
+@sandbox_app.command()
+def prune() -> None:
+    """Remove sandbox images of earlier inputs (one per change of requirements or build
+    files, ~600 MB each); the current image and any image a container uses are kept."""
+    removed, kept = prune_images(_client())
+    for tag in removed:
+        typer.echo(f"removed {tag}")
+    for tag in kept:
+        typer.echo(f"kept {tag} (in use)")
+    if not removed and not kept:
+        typer.echo("nothing to prune")
 
 
 if __name__ == "__main__":  # `python -m agent.cli_sandbox build` before the CLI mounts it

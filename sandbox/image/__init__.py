@@ -11,7 +11,7 @@ Both install `sandbox/requirements.txt` from a wheelhouse the host fills with `p
 every input (`inputs.py`), so an image is built once per change of its inputs.
 """
 
-from sandbox.image.build import BuildRoute, ensure_image
+from sandbox.image.build import BuildRoute, ensure_image, prune_images
 from sandbox.image.inputs import image_tag
 
-__all__ = ["BuildRoute", "ensure_image", "image_tag"]
+__all__ = ["BuildRoute", "ensure_image", "image_tag", "prune_images"]

@@ -10,7 +10,7 @@ import docker
 import docker.errors
 
 from sandbox.image.dockerfile import BASE_IMAGE, build_from_dockerfile
-from sandbox.image.inputs import image_tag
+from sandbox.image.inputs import REPOSITORY, image_tag
 from sandbox.image.offline import DEBIAN_MIRROR, build_offline
 
 log = logging.getLogger(__name__)
@@ -62,3 +62,23 @@ def ensure_image(
     else:
         build_offline(client, tag, cache_dir, mirror=mirror)
     return tag
+
+
+def prune_images(client: docker.DockerClient) -> tuple[list[str], list[str]]:
+    """Remove the sandbox images of earlier inputs (every `backend-agent-sandbox:*` tag but
+    the current one). Returns (removed, kept): an image a container still uses is kept."""
+    current = image_tag()
+    removed: list[str] = []
+    kept: list[str] = []
+    for image in client.images.list(name=REPOSITORY):
+        for tag in image.tags:
+            if tag == current or not tag.startswith(f"{REPOSITORY}:"):
+                continue
+            try:
+                client.images.remove(tag)
+            except docker.errors.APIError as exc:  # in use by a container (409)
+                log.info("kept %s: %s", tag, exc.explanation)
+                kept.append(tag)
+            else:
+                removed.append(tag)
+    return removed, kept
