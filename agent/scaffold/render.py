@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.scaffold import context as ctx
 from agent.scaffold.pyexpr import column, migration_column, request_field, response_field
-from agent.spec.names import pascal
+from agent.spec.names import identifier, pascal
 from agent.spec.types import EntitySpec, FieldSpec, ServiceSpec
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -75,6 +75,21 @@ def _response_field_for(field: FieldSpec, entity: EntitySpec | None) -> str:
     return response_field(column_field or field)
 
 
+# Names a generated handler (or its module) uses itself: a path parameter called so gets
+# another Python name (`/users/{user_id}/posts` behind auth has `user_id` the caller's id).
+HANDLER_NAMES = frozenset(
+    {"session", "user_id", "user", "settings", "body", "query", "page", "values", "filters",
+     "rows", "total", "row", "changes", "parent_owner", "router", "uuid", "Any", "Annotated",
+     "Response", "Query", "Path", "Depends", "HTTPException", "APIRouter", "Page"}
+)  # fmt: skip
+
+
+def path_variable(param: str) -> str:
+    """The handler's Python name of path parameter `param` (the path keeps `param`)."""
+    name = identifier(param)
+    return f"path_{name.rstrip('_')}" if name in HANDLER_NAMES else name
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -92,6 +107,7 @@ def environment() -> Environment:
         response_field_for=_response_field_for,
         url_literal=_url_literal,
         pascal=pascal,
+        pyvar=path_variable,
         pyrepr=repr,
         url_fstring=_url_fstring,
         slug=lambda s: re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "service",
