@@ -55,15 +55,18 @@ def contract(ctx: GateContext, evidence: Evidence) -> CheckResult:
     failures = [outcome.failure] if outcome.failure else []
     failures += [Failure(check="contract", where=f["where"], message=f["message"]) for f in found]
     cases = int(answer.get("fuzz_cases", 0))
+    stubs = answer.get("not_implemented", [])
+    skipped = f", {len(stubs)} not implemented (501) and not exercised" if stubs else ""
     return CheckResult(
         name="contract",
         passed=not failures,
         summary=f"{len(ctx.spec.operations) if ctx.spec else 0} endpoint(s) in the schema, "
-        f"{cases} generated case(s), {len(failures)} failure(s)",
+        f"{cases} generated case(s), {len(failures)} failure(s){skipped}",
         failures=failures,
         figures={
             "schema_mismatches": len(answer.get("schema_mismatches", [])),
             "fuzz_cases": cases,
             "fuzz_failures": len(answer.get("fuzz_failures", [])),
+            "not_implemented": len(stubs),
         },
     )
