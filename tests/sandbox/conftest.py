@@ -15,6 +15,25 @@ CACHE_DIR = Path.home() / ".cache" / "backend-agent"
 SMALL = Limits(memory="256m", cpus=1.0, pids=64, tmp_size="256m", watchdog_grace_s=10)
 
 
+def services_answer(box: DockerSandbox) -> None:
+    """Start PostgreSQL and Redis inside `box`; the runtime's drivers (and the generated
+    service's main packages) must reach them: a query answers 42, a ping True."""
+    services = box.start_services()
+    assert box.start_services() == services  # idempotent
+    code = (
+        "import asyncio, sys, asyncpg, redis, fastapi, sqlalchemy, alembic\n"
+        "async def main():\n"
+        "    conn = await asyncpg.connect(sys.argv[1])\n"
+        "    print(await conn.fetchval('select 40 + 2'))\n"
+        "    await conn.close()\n"
+        "asyncio.run(main())\n"
+        "print(redis.Redis.from_url(sys.argv[2]).ping())\n"
+    )
+    argv = [box.python, "-c", code, services.postgres_url, services.redis_url]
+    result = box.run(argv, timeout=60)
+    assert result.stdout.split() == ["42", "True"], result.stderr
+
+
 @pytest.fixture(scope="session")
 def docker_client() -> docker.DockerClient:
     try:

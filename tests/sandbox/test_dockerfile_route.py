@@ -18,7 +18,7 @@ from sandbox.docker import DockerSandbox
 from sandbox.image.dockerfile import build_from_dockerfile
 from sandbox.image.inputs import base_hash, inputs_hash
 from sandbox.image.offline import DEBIAN_MIRROR, ensure_base
-from tests.sandbox.conftest import CACHE_DIR, SMALL
+from tests.sandbox.conftest import CACHE_DIR, SMALL, services_answer
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
@@ -68,18 +68,6 @@ def test_the_dockerfile_image_runs_postgres_redis_and_the_runtime(
         run_id="pytest-dockerfile-route", limits=SMALL,
     )  # fmt: skip
     try:
-        services = box.start_services()
-        code = (
-            "import asyncio, sys, asyncpg, redis, fastapi, sqlalchemy, alembic\n"
-            "async def main():\n"
-            "    conn = await asyncpg.connect(sys.argv[1])\n"
-            "    print(await conn.fetchval('select 40 + 2'))\n"
-            "    await conn.close()\n"
-            "asyncio.run(main())\n"
-            "print(redis.Redis.from_url(sys.argv[2]).ping())\n"
-        )
-        argv = [box.python, "-c", code, services.postgres_url, services.redis_url]
-        result = box.run(argv, timeout=60)
-        assert result.stdout.split() == ["42", "True"], result.stderr
+        services_answer(box)
     finally:
         box.close()

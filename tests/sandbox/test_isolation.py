@@ -13,7 +13,7 @@ import docker
 import pytest
 
 from sandbox.docker import DockerSandbox
-from tests.sandbox.conftest import SMALL
+from tests.sandbox.conftest import SMALL, services_answer
 
 pytestmark = pytest.mark.docker
 
@@ -102,20 +102,7 @@ def test_no_host_secret_is_visible_inside(
 
 def test_postgres_and_redis_answer_after_start_services(box: DockerSandbox) -> None:
     """start_services() brings up both servers inside; the runtime's drivers reach them."""
-    services = box.start_services()
-    assert box.start_services() == services  # idempotent
-    code = (
-        "import asyncio, sys, asyncpg, redis\n"
-        "async def main():\n"
-        "    conn = await asyncpg.connect(sys.argv[1])\n"
-        "    print(await conn.fetchval('select 40 + 2'))\n"
-        "    await conn.close()\n"
-        "asyncio.run(main())\n"
-        "print(redis.Redis.from_url(sys.argv[2]).ping())\n"
-    )
-    argv = [box.python, "-c", code, services.postgres_url, services.redis_url]
-    result = box.run(argv, timeout=60)
-    assert result.stdout.split() == ["42", "True"], result.stderr
+    services_answer(box)
 
 
 def test_stdout_and_stderr_come_back_apart_and_capped(box: DockerSandbox) -> None:
