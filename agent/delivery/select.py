@@ -78,16 +78,24 @@ def github_credentials(settings: Settings) -> GitHubCredentials:
     )
 
 
-def github_auth(settings: Settings, installation_id: int | None = None) -> GitHubAuth:
-    """The token, or the App as `installation_id` (else GITHUB_APP_INSTALLATION_ID);
-    ConfigError when the credentials are incomplete or an App has no installation."""
-    credentials = github_credentials(settings)
+def installation_auth(
+    credentials: GitHubCredentials, installation_id: int | None, missing: str
+) -> GitHubAuth:
+    """The token, or the App as `installation_id` (else its default installation);
+    ConfigError(`missing`) when an App has neither."""
     if isinstance(credentials, GitHubTokenAuth):
         return credentials
     auth = credentials.installation(installation_id)
     if auth is None:
-        raise ConfigError("GITHUB_APP_ID is set but not GITHUB_APP_INSTALLATION_ID")
+        raise ConfigError(missing)
     return auth
+
+
+def github_auth(settings: Settings, installation_id: int | None = None) -> GitHubAuth:
+    """The token, or the App as `installation_id` (else GITHUB_APP_INSTALLATION_ID);
+    ConfigError when the credentials are incomplete or an App has no installation."""
+    missing = "GITHUB_APP_ID is set but not GITHUB_APP_INSTALLATION_ID"
+    return installation_auth(github_credentials(settings), installation_id, missing)
 
 
 def open_forge(

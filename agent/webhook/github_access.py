@@ -25,8 +25,8 @@ from agent.delivery.github import (
     GitHubTokenAuth,
     auth_strategy,
 )
-from agent.delivery.select import github_credentials
-from agent.errors import ConfigError, DeliveryError
+from agent.delivery.select import github_credentials, installation_auth
+from agent.errors import DeliveryError
 
 WRITERS = frozenset({"admin", "maintain", "write"})
 NO_INSTALLATION = (
@@ -45,16 +45,6 @@ class PermissionCheck(Protocol):
         ...
 
 
-def delivery_auth(credentials: GitHubCredentials, installation: int | None) -> GitHubAuth:
-    """The token, or the App as the delivery's installation (else its default one)."""
-    if isinstance(credentials, GitHubTokenAuth):
-        return credentials
-    auth = credentials.installation(installation)
-    if auth is None:
-        raise ConfigError(NO_INSTALLATION)
-    return auth
-
-
 class GitHubPermissions:
     """`PermissionCheck` through `GET /repos/{owner}/{repo}/collaborators/{user}/permission`."""
 
@@ -68,7 +58,7 @@ class GitHubPermissions:
 
     async def role(self, repository: str, login: str, installation: int | None = None) -> str:
         owner, name = repository.split("/", 1)
-        gh = self._client(delivery_auth(self._credentials, installation))
+        gh = self._client(installation_auth(self._credentials, installation, NO_INSTALLATION))
         try:
             response = await gh.rest.repos.async_get_collaborator_permission_level(
                 owner, name, login
@@ -119,7 +109,7 @@ def github_forges(settings: Settings) -> ForgeFactory:
         config = GitHubConfig.model_validate(
             {
                 "repo": repository,
-                "auth": delivery_auth(credentials, installation),
+                "auth": installation_auth(credentials, installation, NO_INSTALLATION),
                 "base_url": settings.github_api_url,
             }
         )

@@ -87,18 +87,6 @@ def _operation(doc: Schema, op: Op, response: list[dict[str, Any]]) -> list[dict
     return out
 
 
-def stubs(doc: Schema, world: World) -> list[Op]:
-    """Endpoints the scaffold could not build, still served by its 501 stub: not
-    implemented (the report says so), so neither compared nor fuzzed until a model
-    implements them."""
-    paths = doc.get("paths", {})
-    return [
-        op
-        for op in world.ops("custom")
-        if "501" in paths.get(op["path"], {}).get(op["method"].lower(), {}).get("responses", {})
-    ]
-
-
 def compare(
     doc: Schema, world: World, responses: dict[str, list[dict[str, Any]]], skip: list[Op]
 ) -> list[dict[str, str]]:
@@ -155,7 +143,7 @@ def fuzz(
 
 def run(world: World, options: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     doc = world.http.get("/openapi.json").json()
-    skip = stubs(doc, world)
+    skip = world.stubs(doc)
     mismatches = compare(doc, world, options["responses"], skip)
     failures, cases = fuzz(world, options, out_dir / "schemathesis.json", skip)
     return {

@@ -48,6 +48,17 @@ class World:
     def ops(self, *kinds: str) -> list[Op]:
         return [o for o in self.spec["operations"] if not kinds or o["kind"] in kinds]
 
+    def stubs(self, doc: dict[str, Any]) -> list[Op]:
+        """Endpoints the scaffold could not build, still served by its 501 stub (`doc` is
+        the served /openapi.json): reported as not implemented, so neither compared, fuzzed
+        nor attacked until a model implements them."""
+        paths = doc.get("paths", {})
+        return [
+            op
+            for op in self.ops("custom")
+            if "501" in paths.get(op["path"], {}).get(op["method"].lower(), {}).get("responses", {})
+        ]
+
     def entity(self, name: str | None) -> dict[str, Any] | None:
         return next((e for e in self.spec["entities"] if e["name"] == name), None)
 
