@@ -6,16 +6,50 @@ here; nothing is re-parsed from raw logs later.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
+class Exchange(BaseModel):
+    """One HTTP request a check sent to the running service, and what came back (trimmed):
+    the evidence a model or a person needs to act without digging through logs."""
+
+    method: str
+    path: str
+    body: Any = None
+    status: int | None = None  # None: no answer (the connection failed)
+    response: str = ""  # the response body, trimmed
+
+    def line(self) -> str:
+        sent = f" {json.dumps(self.body)[:300]}" if self.body is not None else ""
+        got = f" -> {self.status} {self.response[:300]}" if self.status is not None else ""
+        return f"{self.method} {self.path}{sent}{got}"
+
+
 class Failure(BaseModel):
-    """One thing that went wrong: a failing test, a lint finding, a migration error."""
+    """One thing that went wrong: a failing test, a lint finding, a migration error, a
+    finding on the running service (with the request and response that show it, what was
+    expected, and where in the backlog that expectation comes from)."""
 
     check: str
     where: str
     message: str
     detail: str = ""
+    exchange: Exchange | None = None
+    expected: str | None = None
+    source: str | None = None  # e.g. backlog_items[1].api_requirements[0].request_schema…
+
+
+class NotExercised(BaseModel):
+    """A check the gate could not set up (seeding refused by a declared rule, a limit out of
+    reach in time, an endpoint not implemented): not a failure of the service, reported."""
+
+    check: str
+    where: str
+    reason: str
+    exchange: Exchange | None = None
 
 
 class TestOutcome(BaseModel):
@@ -38,6 +72,7 @@ class CheckResult(BaseModel):
     summary: str = ""
     figures: dict[str, float | int | str | None] = Field(default_factory=dict)
     failures: list[Failure] = Field(default_factory=list)
+    not_exercised: list[NotExercised] = Field(default_factory=list)
 
 
 class Coverage(BaseModel):
