@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import oracle
 from .world import Op, World, where
 
 Schema = dict[str, Any]
@@ -145,8 +146,10 @@ def run(world: World, options: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     doc = world.http.get("/openapi.json").json()
     skip = world.stubs(doc)
     mismatches = compare(doc, world, options["responses"], skip)
+    checked = oracle.run(world, options.get("backlog", []), doc, skip)
     failures, cases = fuzz(world, options, out_dir / "schemathesis.json", skip)
     return {
+        "oracle": checked,
         "schema_mismatches": mismatches,
         "fuzz_failures": failures,
         "fuzz_cases": cases,
