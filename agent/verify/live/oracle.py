@@ -124,6 +124,12 @@ def _address(world: World, op: Op) -> str | None:
     if op.get("item_param"):
         row = world.row(op["entity"], owner) or world.row(op["entity"])
         return fill(op, row) if row else None
+    if (
+        op.get("parent_param")
+        and owner
+        and op.get("parent_entity") == world.spec.get("user_entity")
+    ):
+        return fill(op, Row(op["parent_entity"], "", owner, {op["parent_param"]: owner.id}))
     if op.get("parent_param"):
         parent = world.row(op.get("parent_entity"), owner) or world.row(op.get("parent_entity"))
         if parent is None:
@@ -173,6 +179,8 @@ def _known(o: Oracle, body: Body) -> dict[str, Any]:
     """Values an earlier endpoint accepted for every required property of this one (the
     credentials a register took, for the login that follows it), else nothing."""
     needed = set(body.required) or set(body.properties)
+    if not any("password" in name.lower() for name in needed):
+        return {}
     for sent in reversed(o.accepted):
         if needed and needed <= set(sent):
             return {k: v for k, v in sent.items() if k in body.properties}
@@ -290,14 +298,11 @@ def _wire(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
-def _queries(o: Oracle, ep: Endpoint, path: str, served: dict[str, Any]) -> None:
-    """Every declared query parameter read by the service and held to its own bounds."""
+def _declared(o: Oracle, ep: Endpoint, path: str, served: dict[str, Any]) -> None:
+    """Every query parameter the backlog declares is one the service reads."""
     assert ep.request is not None
     names = {p.get("name") for p in served.get("parameters", []) if p.get("in") == "query"}
-    Variant = instances.Variant
-    for name, prop in ep.request.properties.items():
-        if not isinstance(prop, dict):
-            continue
+    for name in ep.request.properties:
         if name not in names:
             o.find(
                 ep,
@@ -306,6 +311,16 @@ def _queries(o: Oracle, ep: Endpoint, path: str, served: dict[str, Any]) -> None
                 ep.request.source(name),
                 {"method": ep.method, "path": path},
             )
+
+
+def _queries(o: Oracle, ep: Endpoint, path: str) -> None:
+    """Every declared query parameter held to its own bounds: edges and a plain value
+    accepted, each broken constraint refused."""
+    assert ep.request is not None
+    Variant = instances.Variant
+    for name, prop in ep.request.properties.items():
+        if not isinstance(prop, dict):
+            continue
         good = [
             *instances.boundaries(prop, name),
             (None, instances.value(prop, name, instances.tag())),
@@ -354,15 +369,17 @@ def check(o: Oracle, ep: Endpoint, stubs: set[tuple[str, str]]) -> None:
             else "not in the plan",
         )
         return
+    if ep.method in ("GET", "DELETE") and ep.request and ep.request.properties:
+        _declared(o, ep, ep.path, served)
     path = _address(o.world, op)
     if path is None:
         o.skip(ep, "no seeded row to address it (seeding did not create its parent or its row)")
         return
     if ep.method in ("POST", "PUT", "PATCH") and ep.request and ep.request.properties:
         _bodies(o, ep, op, path)
-    elif ep.method == "GET":
+    if ep.method == "GET":
         if ep.request and ep.request.properties:
-            _queries(o, ep, path, served)
+            _queries(o, ep, path)
         if ep.where not in o.limited:
             reply, exchange = o.send(ep, path)
             if reply is not None and reply.status_code < 300:
