@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from agent.backlog import load_backlog
+from agent.backlog.schema import Backlog
 from agent.scaffold import context, examples, render
 from agent.spec.compiler import compile_backlog
 from agent.spec.types import EntitySpec, FieldSpec, IndexSpec
@@ -78,3 +79,25 @@ def test_unique_factory_values_fit_their_field(field: FieldSpec) -> None:
     for value in made:
         assert (field.min_length or 0) <= len(value) <= (field.max_length or 255), value
         assert field.pattern is None or re.match(field.pattern, value), value
+
+
+def test_a_body_naming_the_owner_key_is_sent_the_callers_id() -> None:
+    """A create body that carries the key to the user (`member_id`, the owner column the
+    service fills with the caller) gets the caller's id in the generated tests, so what they
+    send is what comes back (they sent another user's, which the service overwrote)."""
+    backlog = Backlog.model_validate(
+        {"backlog_items": [{
+            "id": "LOAN-1", "user_story": "As a member I borrow books", "priority": 50,
+            "api_requirements": [
+                {"method": "POST", "endpoint": "/auth/register",
+                 "request_schema": {"email": "email", "password": "string(8-)"}},
+                {"method": "POST", "endpoint": "/loans", "auth_required": True,
+                 "request_schema": {"book_id": "uuid", "member_id": "uuid"}},
+            ],
+            "data_requirements": {"entities": ["User", "Book", "Loan"],
+                                  "relationships": ["User has many Loans", "Loan belongs to Book"]},
+        }]}
+    )  # fmt: skip
+    tests = render.files(compile_backlog(backlog))["backend/tests/test_loans.py"]
+    assert "body['member_id'] = str(user_id)" in tests
+    assert "body['book_id'] = str(make_book(owner=user_id))" in tests

@@ -149,3 +149,20 @@ def test_a_key_to_the_user_keeps_the_backlogs_column_name(
     index = next(i for i in loan.indexes if i.name == "uq_loans_member_id_book_id")
     assert index.columns == ["member_id", "book_id"] and index.unique
     assert not [g for g in spec.gaps if g.kind == "index"]
+
+
+def test_a_field_named_as_its_type_gets_a_safe_attribute() -> None:
+    """A query parameter `date` (now kept in the query model) would be `date: date | None =
+    None`, which Python cannot build (the annotation is evaluated after the default); it is
+    `date_` in Python and `date` on the wire, likewise `datetime` and `uuid`."""
+    spec = _compile(APPOINTMENTS)
+    listing = next(o for o in spec.operations if o.kind == "list")
+    assert {f.name: f.attr for f in listing.query}["date"] == "date_"
+    fields = {"uuid": "uuid", "datetime": WHEN, "title": "string"}
+    spec = _compile({"id": "T-1", "data_requirements": {"entities": [
+        {"name": "Thing", "fields": fields}]}})  # fmt: skip
+    thing = spec.entity("Thing")
+    assert thing is not None
+    assert {f.name: f.attr for f in thing.fields} == {
+        "uuid": "uuid_", "datetime": "datetime_", "title": "title",
+    }  # fmt: skip
