@@ -35,21 +35,23 @@ ROOT = Path(__file__).parents[1]
 CACHE = Path.home() / ".cache" / "backend-agent"
 HOST = Services("postgresql://postgres@127.0.0.1:5432/postgres", "redis://127.0.0.1:6379/0")
 ALL = "lint,tests,migrations,contract,security,load"
-Build = Callable[[Path, Path], Path]  # (repo, workdir) -> the backlog file it was built from
+# (repo, workdir) -> the backlog file it was built from, and whether what the scaffold left
+# for a model is done (a reference's rule files) or left (the offline scaffold alone)
+Build = Callable[[Path, Path], tuple[Path, bool]]
 
 
 def _scaffolded(backlog: Path) -> Build:
-    def build(repo: Path, workdir: Path) -> Path:
+    def build(repo: Path, workdir: Path) -> tuple[Path, bool]:
         scaffold_backlog(backlog, repo)
-        return backlog
+        return backlog, False
 
     return build
 
 
 def _reference(task: Any) -> Build:
-    def build(repo: Path, workdir: Path) -> Path:
+    def build(repo: Path, workdir: Path) -> tuple[Path, bool]:
         task.materialize_reference(repo)
-        return Path(task.backlog_path(workdir))
+        return Path(task.backlog_path(workdir)), task.reference_dir.is_dir()
 
     return build
 
@@ -79,15 +81,17 @@ def verify(build: Build, gates: list[str], python: Path) -> Evidence:
     with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
         repo, work = Path(tmp) / "svc", Path(tmp) / "work"
         repo.mkdir()
-        backlog = build(repo, work)
+        backlog, done = build(repo, work)
+        spec = Manifest.load(repo).spec
         ctx = GateContext(
             sandbox=LocalSandbox(repo, python, HOST),
             services=HOST,
             repo=repo,
             db_prefix=f"ba_sweep_{uuid.uuid4().hex[:8]}",
             timeout_s=600,
-            spec=Manifest.load(repo).spec,
+            spec=spec,
             backlog=as_written(backlog, repo),
+            left=[] if done else [f"{g.kind}: {g.text}" for g in spec.gaps],
         )
         return run_gates(ctx, gates, 1)
 

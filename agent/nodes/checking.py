@@ -28,6 +28,16 @@ def as_written(context: RunContext, spec: ServiceSpec) -> list[dict[str, Any]]:
     ]
 
 
+def left_undone(state: RunState) -> list[str]:
+    """What the items built so far report not implemented (the offline model leaves every
+    rule and calculation; a model leaves what it says it did not do)."""
+    return [
+        f"{gap.kind}: {gap.text}"
+        for key in state.get("items", {})
+        for gap in item(state, key).not_implemented
+    ]
+
+
 def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Run the configured gates on the repo, inside the sandbox; keep the evidence."""
     ctx, record = runtime.context, item(state)
@@ -43,6 +53,7 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         timeout_s=ctx.config.command_timeout_s,
         spec=spec,
         backlog=as_written(ctx, spec),
+        left=left_undone(state),
         min_coverage=ctx.config.min_coverage,
         p95_ms=ctx.config.p95_ms,
     )

@@ -15,6 +15,7 @@ FIXED: dict[str, Any] = {
     "datetime": "2030-01-02T03:04:05Z",  # as the service answers: UTC with Z
     "date": "2030-01-02",
     "json": {"key": "value"},
+    "array": ["value"],
 }
 
 

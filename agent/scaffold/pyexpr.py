@@ -18,6 +18,7 @@ PY_TYPES = {
     "datetime": "datetime",
     "date": "date",
     "json": "dict[str, Any]",
+    "array": "list[Any]",
 }
 SA_TYPES = {
     "text": "Text()",
@@ -28,6 +29,7 @@ SA_TYPES = {
     "datetime": "DateTime(timezone=True)",
     "date": "Date()",
     "json": "JSON()",
+    "array": "JSON()",
 }
 MAPPED = {
     "string": "str",
@@ -39,6 +41,7 @@ MAPPED = {
     "datetime": "datetime",
     "date": "date",
     "json": "dict[str, Any]",
+    "array": "list[Any]",
 }
 
 

@@ -36,7 +36,7 @@ TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
     "password": ("string", "password"),
     "object": ("json", None),
     "json": ("json", None),
-    "array": ("json", None),
+    "array": ("array", None),
 }
 FORMAT_TYPES: dict[str, FieldType] = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
 SHORTHAND = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")

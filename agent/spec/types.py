@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 from agent.spec.names import identifier, snake
 
 FieldType = Literal[
-    "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json"
+    "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json", "array"
 ]
 EnumValue = str | int | float | bool  # as the backlog's JSON writes it
 OpKind = Literal[

@@ -17,7 +17,8 @@ class GateContext:
     """One verify pass's surroundings. `spec` is the service spec of the items built so far
     (None: the gates that need it check nothing spec-derived); `backlog` the items built
     so far as the backlog writes them (`{"index": i, "item": {...}}`, i its place in the
-    file): the contract gate's oracle, read without the spec compiler; `min_coverage` is
+    file): the contract gate's oracle, read without the spec compiler; `left` what the run
+    reports not implemented (a response field such a gap names is not exercised); `min_coverage` is
     the line coverage (percent) below which the tests gate warns; `p95_ms` the load test's
     SLA."""
 
@@ -28,5 +29,6 @@ class GateContext:
     timeout_s: float
     spec: ServiceSpec | None = None
     backlog: list[dict[str, Any]] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
     min_coverage: float = 90.0
     p95_ms: float = 200.0

@@ -26,6 +26,7 @@ FUZZ_TIME_S = 240.0
 def options(ctx: GateContext) -> dict[str, Any]:
     return {
         "backlog": ctx.backlog,
+        "left": ctx.left,
         "max_examples": MAX_EXAMPLES,
         "fuzz_time_s": min(FUZZ_TIME_S, max(ctx.timeout_s - 60, 30)),
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from agent.verify.live import backlog, conformance, instances
+from agent.verify.live import backlog, conformance, instances, oracle
 
 LIVE = Path(__file__).parents[2] / "agent" / "verify" / "live"
 APPOINTMENT = {
@@ -143,3 +143,17 @@ def test_a_page_is_read_as_the_backlogs_list() -> None:
     found = conformance.violations(body, page, set(), collection=True)
     assert [v["source"] for v in found] == ["r.items.n"]
     assert "items[0].n" in found[0]["message"]
+
+
+def test_a_field_the_run_leaves_to_a_model_is_named_as_unfilled() -> None:
+    """A required response field left null is marked unfilled, so the oracle can report it
+    as not exercised when the run already reports the gap that names it (and only then)."""
+    body = backlog.read({"id": "uuid", "ends_at": "datetime"}, "r")
+    assert body is not None
+    [problem] = conformance.violations(
+        body, {"id": "7d1c2a8e-8d8e-4a7e-9a51-0b2f4c1d9e3a", "ends_at": None}, set(), False
+    )
+    assert problem["unfilled"] == "ends_at"
+    left = oracle.Oracle(world=None, served={}, optional=set(), left=["calculation: `ends_at` …"])  # type: ignore[arg-type]
+    assert left.left_to_model("ends_at") == "calculation: `ends_at` …"
+    assert left.left_to_model("end") is None

@@ -64,7 +64,13 @@ def _violation(body: Body, error: Any, at: str) -> dict[str, str]:
     else:
         message = f"response {spot}: {error.message[:200]}"
         source = body.source(prop, keyword) if prop else body.source(None, keyword)
-    return {"message": message, "source": source, "key": f"{prop}:{keyword}"}
+    empty = bool(missing) or (error.instance is None and bool(place))
+    return {
+        "message": message,
+        "source": source,
+        "key": f"{prop}:{keyword}",
+        "unfilled": prop if empty and prop else "",
+    }
 
 
 def violations(body: Body, data: Any, optional: set[str], collection: bool) -> list[dict[str, str]]:

@@ -63,7 +63,7 @@ def fuzz(
 def run(world: World, options: dict[str, Any], out_dir: Path) -> dict[str, Any]:
     doc = world.http.get("/openapi.json").json()
     skip = world.stubs(doc)
-    checked = oracle.run(world, options.get("backlog", []), doc, skip)
+    checked = oracle.run(world, options.get("backlog", []), doc, skip, options.get("left"))
     failures, cases = fuzz(world, options, out_dir / "schemathesis.json", skip)
     return {
         "oracle": checked,

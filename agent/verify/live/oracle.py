@@ -41,6 +41,13 @@ class Oracle:
     checks: int = 0
     limited: set[str] = field(default_factory=set)
     accepted: list[dict[str, Any]] = field(default_factory=list)  # bodies a 2xx took
+    left: list[str] = field(default_factory=list)  # what the run reports not implemented
+
+    def left_to_model(self, name: str) -> str | None:
+        """The not-implemented rule or calculation that names field `name` (`ends_at`), if
+        any: a response the run already reports unfilled is not exercised, not a finding —
+        the item cannot pass while that gap is left, so nothing false gets through."""
+        return next((gap for gap in self.left if name and f"`{name}`" in gap), None)
 
     def send(
         self, ep: Endpoint, path: str, payload: Any = None
@@ -228,7 +235,13 @@ def _conforms(o: Oracle, ep: Endpoint, reply: httpx.Response, exchange: dict[str
         return
     collection = ep.method == "GET" and not ep.path.rstrip("/").endswith("}")
     for problem in conformance.violations(ep.response, _json(reply), o.optional, collection):
-        o.find(ep, problem["message"], "the backlog's response schema", problem["source"], exchange)
+        gap = o.left_to_model(problem["unfilled"])
+        if gap:
+            o.skip(ep, f"{problem['message']}: left to a model ({gap})", exchange)
+        else:
+            o.find(
+                ep, problem["message"], "the backlog's response schema", problem["source"], exchange
+            )
 
 
 def _accepted(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Sent) -> None:
@@ -387,7 +400,11 @@ def check(o: Oracle, ep: Endpoint, stubs: set[tuple[str, str]]) -> None:
 
 
 def run(
-    world: World, items: list[dict[str, Any]], served: dict[str, Any], stubs: list[Op]
+    world: World,
+    items: list[dict[str, Any]],
+    served: dict[str, Any],
+    stubs: list[Op],
+    left: list[str] | None = None,
 ) -> dict[str, Any]:
     """Check every endpoint of `items` (the backlog as written) on the running service."""
     found = endpoints(items)
@@ -398,7 +415,7 @@ def run(
         for name in ep.request.properties
         if name not in ep.request.required
     }
-    oracle = Oracle(world, served, optional)
+    oracle = Oracle(world, served, optional, left=left or [])
     skipped = {(op["method"], op["path"]) for op in stubs}
     for ep in found:
         check(oracle, ep, skipped)

@@ -63,6 +63,7 @@ def value(field: Field, tag: str) -> Any:
         "datetime": "2030-01-01T00:00:00Z",
         "date": "2030-01-01",
         "json": {},
+        "array": [],
         "uuid": None,
         "integer": int(_number(field)),
         "number": float(_number(field)),
