@@ -26,7 +26,7 @@ from typing import Any
 
 from agent.verify import database
 from agent.verify.context import GateContext
-from agent.verify.evidence import CheckResult, Evidence, Failure, NotExercised
+from agent.verify.evidence import CheckResult, Evidence, Failure, NotExercised, ServiceFigures
 from sandbox.base import CommandResult, SandboxError
 
 SERVE = Path(__file__).with_name("package_serve.py")
@@ -59,6 +59,7 @@ class Outcome:
     status: dict[str, str] = field(default_factory=lambda: dict.fromkeys(STEPS, "not run"))
     seconds: dict[str, float] = field(default_factory=dict)
     failure: Failure | None = None
+    base_url: str | None = None  # where the install answered /health with 200
 
 
 def headline(output: str) -> str:
@@ -157,6 +158,8 @@ def _run_steps(ctx: GateContext, steps: list[Step], outcome: Outcome) -> None:
         answer = serve_answer(result) if step.name == "serve" else {}
         if answer.get("startup_s") is not None:
             outcome.seconds["startup"] = float(answer["startup_s"])
+        if result.ok and answer.get("healthy"):
+            outcome.base_url = str(answer["base_url"])
         if result.ok:
             outcome.status[step.name] = "passed"
             continue
@@ -247,4 +250,8 @@ def package(ctx: GateContext, evidence: Evidence) -> CheckResult:
     finally:
         database.drop(ctx.sandbox, ctx.services.postgres_url, name)
         _tidy(ctx, scratch, before)
+    if outcome.base_url and evidence.service is None:  # the report's deployment URLs
+        evidence.service = ServiceFigures(
+            base_url=outcome.base_url, upgrade_s=outcome.seconds.get("migrate")
+        )
     return _result(outcome)

@@ -2,7 +2,8 @@
 `python -c SOURCE UVICORN LIMIT_S LOG`): start `uvicorn backend.main:app` from that install
 on a free loopback port, wait for `/health` to answer 200, stop it.
 
-Prints one JSON line (`healthy`, `status`, `startup_s`, `exit_code`, `log`) and exits 0
+Prints one JSON line (`healthy`, `status`, `base_url`, `startup_s`, `exit_code`, `log`)
+and exits 0
 only when /health answered 200. The standard library only: the install is all it may use.
 """
 
@@ -65,12 +66,13 @@ def stop(proc: subprocess.Popen[bytes]) -> int | None:
 
 def main(uvicorn: str, limit_s: float, log_path: str) -> int:
     port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     argv = [uvicorn, "backend.main:app", "--host", "127.0.0.1", "--port", str(port)]
     started = time.monotonic()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT)
         try:
-            status = wait_healthy(proc, f"http://127.0.0.1:{port}/health", limit_s)
+            status = wait_healthy(proc, f"{base_url}/health", limit_s)
             startup_s = round(time.monotonic() - started, 2)
         finally:
             exit_code = stop(proc)
@@ -80,6 +82,7 @@ def main(uvicorn: str, limit_s: float, log_path: str) -> int:
     answer = {
         "healthy": healthy,
         "status": status,
+        "base_url": base_url,
         "startup_s": startup_s,
         "exit_code": exit_code,
         "log": text,

@@ -22,7 +22,7 @@ from agent.backlog import load_backlog
 from agent.nodes.building import ruff_formatter
 from agent.scaffold.workspace import scaffold_item
 from agent.spec.compiler import compile_backlog
-from agent.verify.evidence import CheckResult
+from agent.verify.evidence import CheckResult, Evidence
 from agent.verify.gates import GateContext, run_gates
 from agent.verify.package_gate import headline
 from sandbox.base import Sandbox, Services
@@ -59,7 +59,7 @@ def taskboard(clean_taskboard: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(clean_taskboard, tmp_path / "svc"))
 
 
-def _gate(box: Sandbox, services: Services, repo: Path) -> CheckResult:
+def _verify(box: Sandbox, services: Services, repo: Path) -> Evidence:
     ctx = GateContext(
         sandbox=box,
         services=services,
@@ -67,12 +67,19 @@ def _gate(box: Sandbox, services: Services, repo: Path) -> CheckResult:
         db_prefix=f"ba_t_{uuid.uuid4().hex[:8]}",
         timeout_s=600,
     )
-    return run_gates(ctx, ["package"], 1).checks[0]
+    return run_gates(ctx, ["package"], 1)
+
+
+def _gate(box: Sandbox, services: Services, repo: Path) -> CheckResult:
+    return _verify(box, services, repo).checks[0]
+
+
+def _local_box(repo: Path, service_python: Path) -> LocalSandbox:
+    return LocalSandbox(repo, service_python, HOST_SERVICES, ensure_wheelhouse(CACHE))
 
 
 def _local(repo: Path, service_python: Path) -> CheckResult:
-    box = LocalSandbox(repo, service_python, HOST_SERVICES, ensure_wheelhouse(CACHE))
-    return _gate(box, HOST_SERVICES, repo)
+    return _gate(_local_box(repo, service_python), HOST_SERVICES, repo)
 
 
 def _failed_at(result: CheckResult, command: str) -> str:
@@ -90,11 +97,16 @@ def test_the_example_installs_and_runs_as_its_readme_says(
     taskboard: Path, service_python: Path
 ) -> None:
     """The README's own commands are the gate's, and they all work from the clean install;
-    the editable install's egg-info does not stay behind in the repo."""
+    where it answered is the report's deployment; the editable install's egg-info does not
+    stay behind in the repo."""
     readme = (taskboard / "README.md").read_text()
     assert all(command in readme for command in (INSTALL, MIGRATE, SERVE))
-    result = _local(taskboard, service_python)
+    evidence = _verify(_local_box(taskboard, service_python), HOST_SERVICES, taskboard)
+    result = evidence.checks[0]
     assert result.passed, [f.detail for f in result.failures]
+    assert evidence.service is not None
+    assert evidence.service.base_url.startswith("http://127.0.0.1:")
+    assert evidence.service.upgrade_s == result.figures["upgrade_s"]
     steps = {k: result.figures[k] for k in ("install", "migrate", "serve", "collect")}
     assert steps == dict.fromkeys(steps, "passed")
     assert isinstance(result.figures["install_s"], float)
