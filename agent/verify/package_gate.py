@@ -3,13 +3,16 @@ clean virtualenv (not the sandbox's preinstalled runtime), offline from the sand
 wheelhouse.
 
 install  `pip install -e ".[dev]"` from the repository root, `--no-index --find-links
-         <wheelhouse>`, into a new virtualenv outside the workspace
+         <wheelhouse>`, into a new virtualenv (`python -m venv`, its own pip) outside the
+         workspace; `--no-compile`: bytecode is a cache, writing it costs seconds and proves
+         nothing
 migrate  `alembic upgrade head` from that install, on a fresh database
 serve    `uvicorn backend.main:app` from that install; /health must answer 200; stopped
 collect  `pytest --collect-only` from that install: the dev extras import every test
 
 The first step that fails ends the gate; its failure names the step, the command and the
-trimmed output (pip's error, alembic's traceback, uvicorn's log).
+trimmed output (pip's error, alembic's traceback, uvicorn's log, pytest's error). A sandbox
+with no wheelhouse cannot install offline: the gate says so (not exercised), no failure.
 """
 
 from __future__ import annotations
