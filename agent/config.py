@@ -13,8 +13,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-GateName = Literal["lint", "tests", "migrations", "contract", "security", "load"]
-ALL_GATES: tuple[GateName, ...] = ("lint", "tests", "migrations", "contract", "security", "load")
+GateName = Literal["lint", "tests", "migrations", "package", "contract", "security", "load"]
+ALL_GATES: tuple[GateName, ...] = (
+    "lint",
+    "tests",
+    "migrations",
+    "package",
+    "contract",
+    "security",
+    "load",
+)
 
 
 class Settings(BaseSettings):

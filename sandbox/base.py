@@ -56,12 +56,15 @@ class Sandbox(Protocol):
 
     `workspace` is the host folder; commands see it as their working directory
     (`cwd` is relative to it). `python` is the interpreter, as seen inside, that has
-    the generated service's dependencies.
+    the generated service's dependencies. `wheelhouse` is the folder of wheels, as seen
+    inside and read-only, that the runtime was installed from (a clean install of the
+    service takes its packages from there, offline); None when the sandbox has none.
     """
 
     name: str
     workspace: Path
     python: str
+    wheelhouse: str | None
 
     def start_services(self) -> Services:
         """Make PostgreSQL and Redis ready (idempotent) and say where they are."""

@@ -20,6 +20,7 @@ import docker
 
 from sandbox.docker import DockerSandbox, Limits
 from sandbox.docker.limits import parse_bytes
+from sandbox.image import ensure_wheelhouse
 
 ALLOWED_WRITABLE = frozenset({"/tmp", "/dev/shm"})
 PROBE = Path(__file__).with_name("check_probe.py")
@@ -127,6 +128,7 @@ def run_check(
             mirror_root=cache_dir / "mirrors",
             run_id="sandbox-check",
             limits=limits,
+            wheelhouse=ensure_wheelhouse(cache_dir),
         )
         try:
             findings: dict[str, Any] = {

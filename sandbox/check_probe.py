@@ -28,6 +28,7 @@ CANDIDATES = [
     "/run",
     "/srv",
     "/mnt",
+    "/wheelhouse",  # the host's wheelhouse: mounted read-only
     "/tmp",
     "/dev/shm",
 ]

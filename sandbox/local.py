@@ -25,13 +25,17 @@ def _cap(text: str) -> tuple[str, bool]:
 
 
 class LocalSandbox:
-    """Runs commands in `workspace` with the runtime venv's `python`, on the host."""
+    """Runs commands in `workspace` with the runtime venv's `python`, on the host;
+    `wheelhouse` is the host folder of wheels that runtime came from (None: none)."""
 
     name = "local"
 
-    def __init__(self, workspace: Path, python: Path, services: Services) -> None:
+    def __init__(
+        self, workspace: Path, python: Path, services: Services, wheelhouse: Path | None = None
+    ) -> None:
         self.workspace = workspace
         self.python = str(python)
+        self.wheelhouse = str(wheelhouse) if wheelhouse else None
         self._services = services
         self._bin = str(python.parent)
 

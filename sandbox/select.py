@@ -22,7 +22,7 @@ from sandbox.docker import (
     connect,
     reap_orphans,
 )
-from sandbox.image import BuildRoute, ensure_image
+from sandbox.image import BuildRoute, ensure_image, ensure_wheelhouse
 from sandbox.local import LocalSandbox
 from sandbox.runtime import ensure_runtime
 
@@ -49,6 +49,8 @@ def open_sandbox(
       `local` runs on the host with the runtime venv and `host_services`, and logs a warning.
     - `cache_dir`: where the wheelhouse, the offline image's Debian root filesystem, the
       local runtime venv and the workspace mirrors live (e.g. `~/.cache/backend-agent`).
+      Either sandbox gets the wheelhouse (Docker: read-only at /wheelhouse), so the
+      generated service can be installed from its own pyproject offline.
     - `host_services`: the PostgreSQL and Redis the local backend hands out (unused by
       Docker, whose servers run inside the container).
     - `run_id`: labels the container so a later run can tell whose it is.
@@ -56,12 +58,19 @@ def open_sandbox(
     """
     if kind == "local":
         log.warning("sandbox=local: generated code runs on this machine, UNISOLATED")
-        return LocalSandbox(workspace, ensure_runtime(cache_dir), host_services)
+        runtime = ensure_runtime(cache_dir)
+        return LocalSandbox(workspace, runtime, host_services, ensure_wheelhouse(cache_dir))
     client = connect(docker_url)
     reaped = reap_orphans(client)
     if reaped:
         log.info("reaped %d orphaned sandbox container(s): %s", len(reaped), ", ".join(reaped))
     image = ensure_image(client, cache_dir, route=image_route)
     return DockerSandbox.open(
-        client, image, workspace, mirror_root=cache_dir / "mirrors", run_id=run_id, limits=limits
+        client,
+        image,
+        workspace,
+        mirror_root=cache_dir / "mirrors",
+        run_id=run_id,
+        limits=limits,
+        wheelhouse=ensure_wheelhouse(cache_dir),
     )

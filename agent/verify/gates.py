@@ -4,6 +4,8 @@ lint        ruff check + ruff format --check
 tests       pytest with coverage and JUnit XML, on a fresh PostgreSQL database
 migrations  upgrade, downgrade base, upgrade head on a fresh database; declared indexes and
             foreign keys present (`schema_check`)
+package     a clean virtualenv installs the service from its own pyproject, offline, and
+            migrates, serves and collects its tests from that install (`package_gate`)
 contract    /openapi.json against the backlog, then schemathesis (`contract_gate`)
 security    token, ownership, injection, size and rate-limit probes, and bandit (`security_gate`)
 load        a bounded load test: rps, p50/p95/p99, error rate against the SLA (`load_gate`)
@@ -22,6 +24,7 @@ from agent.verify.context import OUT_DIR, GateContext
 from agent.verify.contract_gate import contract
 from agent.verify.evidence import CheckResult, Evidence, Failure
 from agent.verify.load_gate import load
+from agent.verify.package_gate import package
 from agent.verify.schema_check import migrations
 from agent.verify.security_gate import security
 from sandbox.base import CommandResult
@@ -131,6 +134,7 @@ GATES: dict[str, Callable[[GateContext, Evidence], CheckResult]] = {
     "lint": lint,
     "tests": tests,
     "migrations": migrations,
+    "package": package,
     "contract": contract,
     "security": security,
     "load": load,

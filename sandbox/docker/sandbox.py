@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 WORKDIR = "/workspace"
 USER = "1000:1000"
 PYTHON = "/opt/runtime/bin/python"
+WHEELHOUSE = "/wheelhouse"  # the host's wheelhouse, mounted read-only when given
 BASE_ENV = {
     "PATH": "/opt/runtime/bin:/usr/local/bin:/usr/bin:/bin",
     "HOME": "/tmp",
@@ -44,8 +45,21 @@ OOM_COUNTER = (
 )
 
 
+def _volumes(mirror: Path, wheelhouse: Path | None) -> dict[str, dict[str, str]]:
+    volumes = {str(mirror): {"bind": WORKDIR, "mode": "rw"}}
+    if wheelhouse is not None:
+        volumes[str(wheelhouse)] = {"bind": WHEELHOUSE, "mode": "ro"}
+    return volumes
+
+
 def _container_config(
-    image: str, mirror: Path, limits: Limits, labels: dict[str, str], ncpu: int
+    image: str,
+    mirror: Path,
+    limits: Limits,
+    labels: dict[str, str],
+    ncpu: int,
+    *,
+    wheelhouse: Path | None = None,
 ) -> dict[str, object]:
     return {
         "image": image,
@@ -59,8 +73,10 @@ def _container_config(
         "read_only": True,
         "labels": labels,
         "hostname": "sandbox",
-        "volumes": {str(mirror): {"bind": WORKDIR, "mode": "rw"}},
-        "tmpfs": {"/tmp": f"rw,nosuid,nodev,size={limits.tmp_size},mode=1777"},
+        "volumes": _volumes(mirror, wheelhouse),
+        # exec: the package gate's clean virtualenv lives here, and its compiled extensions
+        # must map executable (noexec would not hold back Python code anyway).
+        "tmpfs": {"/tmp": f"rw,exec,nosuid,nodev,size={limits.tmp_size},mode=1777"},
         "mem_limit": limits.memory,
         "memswap_limit": limits.memory,
         "nano_cpus": int(min(limits.cpus, ncpu) * 1e9),
@@ -80,7 +96,7 @@ class DockerSandbox:
 
     Build it with `DockerSandbox.open(...)`. `workspace` is the host folder; the container
     sees a mirror of it at /workspace (see `sync.py` for why a mirror), synced both ways
-    around every `run()`.
+    around every `run()`. A wheelhouse given to `open` is at /wheelhouse, read-only.
     """
 
     name = "docker"
@@ -92,8 +108,10 @@ class DockerSandbox:
         container: Container,
         mirror: WorkspaceMirror,
         limits: Limits,
+        wheelhouse: str | None = None,
     ) -> None:
         self.workspace = mirror.source
+        self.wheelhouse = wheelhouse
         self.container_name: str = container.name
         self._client = client
         self._container = container
@@ -113,8 +131,10 @@ class DockerSandbox:
         mirror_root: Path,
         run_id: str,
         limits: Limits | None = None,
+        wheelhouse: Path | None = None,
     ) -> DockerSandbox:
-        """Start the run's container from `image` with `workspace` mirrored at /workspace."""
+        """Start the run's container from `image` with `workspace` mirrored at /workspace
+        (and the host folder `wheelhouse`, when given, read-only at /wheelhouse)."""
         limits = limits or Limits()
         slug = re.sub(r"[^a-zA-Z0-9_.-]", "-", run_id)[:40]
         name = f"backend-agent-{slug}-{secrets.token_hex(3)}"
@@ -122,13 +142,14 @@ class DockerSandbox:
         labels = reaper.owner_labels(run_id, mirror.mirror)
         ncpu = int(client.info().get("NCPU", 1))
         try:
-            container = client.containers.run(
-                name=name, **_container_config(image, mirror.mirror, limits, labels, ncpu)
+            config = _container_config(
+                image, mirror.mirror, limits, labels, ncpu, wheelhouse=wheelhouse
             )
+            container = client.containers.run(name=name, **config)
         except docker.errors.DockerException as exc:
             mirror.remove()
             raise SandboxError(f"starting the sandbox container failed: {exc}") from exc
-        sandbox = cls(client, container, mirror, limits)
+        sandbox = cls(client, container, mirror, limits, WHEELHOUSE if wheelhouse else None)
         reaper.track(sandbox)
         return sandbox
 

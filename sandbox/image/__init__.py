@@ -13,5 +13,6 @@ every input (`inputs.py`), so an image is built once per change of its inputs.
 
 from sandbox.image.build import BuildRoute, ensure_image, prune_images
 from sandbox.image.inputs import image_tag
+from sandbox.image.wheelhouse import ensure_wheelhouse
 
-__all__ = ["BuildRoute", "ensure_image", "image_tag", "prune_images"]
+__all__ = ["BuildRoute", "ensure_image", "ensure_wheelhouse", "image_tag", "prune_images"]

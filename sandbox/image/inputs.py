@@ -9,6 +9,7 @@ from pathlib import Path
 IMAGE_DIR = Path(__file__).parent
 REQUIREMENTS = IMAGE_DIR.parent / "requirements.txt"
 TARGET_EXTRAS = IMAGE_DIR / "target-extras.txt"
+BUILD_BACKEND = IMAGE_DIR / "build-backend.txt"
 REPOSITORY = "backend-agent-sandbox"
 
 BASE_FILES = ("rootfs-base.sh", "packages.txt")
@@ -34,8 +35,9 @@ def base_hash() -> str:
 
 
 def wheelhouse_hash() -> str:
-    """Hash of what the wheelhouse holds: requirements.txt and the target's extras."""
-    return _digest([REQUIREMENTS, TARGET_EXTRAS])
+    """Hash of what the wheelhouse holds: requirements.txt, the target's extras and the
+    generated service's build backend."""
+    return _digest([REQUIREMENTS, TARGET_EXTRAS, BUILD_BACKEND])
 
 
 def image_tag() -> str:

@@ -1,6 +1,8 @@
 """The wheelhouse: every wheel `requirements.txt` needs, downloaded on the host once.
 
-Containers never reach an index; the image build installs from this folder alone.
+Containers never reach an index; the image build installs from this folder alone, and the
+sandbox mounts it read-only, so a clean install of the generated service (the package gate)
+finds its dependencies and its build backend (`build-backend.txt`) here, offline.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import sys
 from pathlib import Path
 
 from sandbox.base import SandboxError
-from sandbox.image.inputs import REQUIREMENTS, TARGET_EXTRAS, wheelhouse_hash
+from sandbox.image.inputs import BUILD_BACKEND, REQUIREMENTS, TARGET_EXTRAS, wheelhouse_hash
 
 PYTHON_VERSION = "3.11"
 """The Python of both image routes (Debian bookworm's python3, python:3.11-slim)."""
@@ -44,6 +46,8 @@ def ensure_wheelhouse(cache_dir: Path) -> Path:
         str(REQUIREMENTS),
         "-r",
         str(TARGET_EXTRAS),
+        "-r",
+        str(BUILD_BACKEND),
     ]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import docker
+import docker.errors
 import pytest
 
 from sandbox.docker import DEFAULT_DOCKER_URL, DockerSandbox, EngineUnavailable, Limits, connect
 from sandbox.image import ensure_image
+from sandbox.image.inputs import base_hash
+from sandbox.image.offline import DEBIAN_MIRROR, ensure_base
 
 CACHE_DIR = Path.home() / ".cache" / "backend-agent"
 SMALL = Limits(memory="256m", cpus=1.0, pids=64, tmp_size="256m", watchdog_grace_s=10)
+STANDIN = f"backend-agent-test-python-slim:{base_hash()}"
+
+
+def python_slim_standin(client: docker.DockerClient) -> str:
+    """A local stand-in for python:3.11-slim (no registry here): Debian bookworm with
+    python3 linked where python:3.11-slim keeps it. Built once per base, then kept."""
+    try:
+        client.images.get(STANDIN)
+        return STANDIN
+    except docker.errors.ImageNotFound:
+        pass
+    tar = ensure_base(CACHE_DIR, DEBIAN_MIRROR)
+    imported = f"{STANDIN}-rootfs"
+    repository, tag = imported.rsplit(":", 1)
+    client.api.import_image_from_file(str(tar), repository=repository, tag=tag)
+    layer = f"FROM {imported}\nRUN ln -sf /usr/bin/python3 /usr/local/bin/python3\n"
+    client.images.build(fileobj=io.BytesIO(layer.encode()), tag=STANDIN, rm=True)
+    client.images.remove(imported, noprune=True)
+    return STANDIN
 
 
 def services_answer(box: DockerSandbox) -> None:

@@ -5,7 +5,6 @@ itself (apt, the wheelhouse, the runtime, user and PATH) runs as it would on the
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,36 +15,17 @@ import pytest
 from sandbox.check import run_check
 from sandbox.docker import DockerSandbox
 from sandbox.image.dockerfile import build_from_dockerfile
-from sandbox.image.inputs import base_hash, inputs_hash
-from sandbox.image.offline import DEBIAN_MIRROR, ensure_base
-from tests.sandbox.conftest import CACHE_DIR, SMALL, services_answer
+from sandbox.image.inputs import inputs_hash
+from tests.sandbox.conftest import CACHE_DIR, SMALL, python_slim_standin, services_answer
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
-STANDIN = f"backend-agent-test-python-slim:{base_hash()}"
 BUILT = f"backend-agent-sandbox-dockerfile-route:{inputs_hash()}"
-
-
-def _standin(client: docker.DockerClient) -> str:
-    """Debian bookworm with python3 linked where python:3.11-slim keeps it."""
-    try:
-        client.images.get(STANDIN)
-        return STANDIN
-    except docker.errors.ImageNotFound:
-        pass
-    tar = ensure_base(CACHE_DIR, DEBIAN_MIRROR)
-    imported = f"{STANDIN}-rootfs"
-    repository, tag = imported.rsplit(":", 1)
-    client.api.import_image_from_file(str(tar), repository=repository, tag=tag)
-    layer = f"FROM {imported}\nRUN ln -sf /usr/bin/python3 /usr/local/bin/python3\n"
-    client.images.build(fileobj=io.BytesIO(layer.encode()), tag=STANDIN, rm=True)
-    client.images.remove(imported, noprune=True)
-    return STANDIN
 
 
 @pytest.fixture(scope="module")
 def dockerfile_image(docker_client: docker.DockerClient) -> Iterator[str]:
-    build_from_dockerfile(docker_client, BUILT, CACHE_DIR, base=_standin(docker_client))
+    build_from_dockerfile(docker_client, BUILT, CACHE_DIR, base=python_slim_standin(docker_client))
     yield BUILT
     docker_client.images.remove(BUILT, force=True)
 
