@@ -28,13 +28,14 @@ from agent.verify.evidence import Evidence
 from agent.verify.gates import GateContext, run_gates
 from evals.tasks import NoReference, load_suite, scaffold_backlog
 from sandbox.base import Services
+from sandbox.image import ensure_wheelhouse
 from sandbox.local import LocalSandbox
 from sandbox.runtime import ensure_runtime
 
 ROOT = Path(__file__).parents[1]
 CACHE = Path.home() / ".cache" / "backend-agent"
 HOST = Services("postgresql://postgres@127.0.0.1:5432/postgres", "redis://127.0.0.1:6379/0")
-ALL = "lint,tests,migrations,contract,security,load"
+ALL = "lint,tests,migrations,package,contract,security,load"
 # (repo, workdir) -> the backlog file it was built from, and whether what the scaffold left
 # for a model is done (a reference's rule files) or left (the offline scaffold alone)
 Build = Callable[[Path, Path], tuple[Path, bool]]
@@ -77,14 +78,14 @@ def as_written(backlog_file: Path, repo: Path) -> list[dict[str, Any]]:
     ]
 
 
-def verify(build: Build, gates: list[str], python: Path) -> Evidence:
+def verify(build: Build, gates: list[str], python: Path, wheels: Path) -> Evidence:
     with tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
         repo, work = Path(tmp) / "svc", Path(tmp) / "work"
         repo.mkdir()
         backlog, done = build(repo, work)
         spec = Manifest.load(repo).spec
         ctx = GateContext(
-            sandbox=LocalSandbox(repo, python, HOST),
+            sandbox=LocalSandbox(repo, python, HOST, wheels),
             services=HOST,
             repo=repo,
             db_prefix=f"ba_sweep_{uuid.uuid4().hex[:8]}",
@@ -121,13 +122,13 @@ def main() -> None:
     parser.add_argument("--gates", default=ALL)
     parser.add_argument("--only", action="append", default=[], help="a target name (repeat)")
     args = parser.parse_args()
-    python = ensure_runtime(CACHE)
+    python, wheels = ensure_runtime(CACHE), ensure_wheelhouse(CACHE)
     results = {}
     for name, build in targets().items():
         if args.only and name not in args.only:
             continue
         try:
-            results[name] = show(name, verify(build, args.gates.split(","), python))
+            results[name] = show(name, verify(build, args.gates.split(","), python, wheels))
         except NoReference as exc:
             results[name] = {"passed": None, "why": str(exc)}
     passed = sum(1 for r in results.values() if r.get("passed"))
