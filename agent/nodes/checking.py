@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
+from agent.backlog import load_backlog as read_backlog
 from agent.context import RunContext
 from agent.scaffold.workspace import Manifest
 from agent.state import RunState, item, put_item
@@ -28,6 +29,7 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         spec=Manifest.load(ctx.config.repo).spec,
         min_coverage=ctx.config.min_coverage,
         p95_ms=ctx.config.p95_ms,
+        backlog=read_backlog(ctx.config.backlog),
     )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
     record.evidence.append(evidence)

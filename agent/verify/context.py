@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.backlog.schema import Backlog
 from agent.spec.types import ServiceSpec
 from sandbox.base import Sandbox, Services
 
@@ -15,7 +16,8 @@ OUT_DIR = ".verify"  # inside the workspace the sandbox syncs; git-ignored in th
 class GateContext:
     """One verify pass's surroundings. `spec` is the service spec of the items built so far
     (None: the gates that need it check nothing spec-derived); `min_coverage` is the line
-    coverage (percent) below which the tests gate warns; `p95_ms` the load test's SLA."""
+    coverage (percent) below which the tests gate warns; `p95_ms` the load test's SLA.
+    `backlog` is the run's backlog as written (None: findings name no backlog source)."""
 
     sandbox: Sandbox
     services: Services
@@ -25,3 +27,4 @@ class GateContext:
     spec: ServiceSpec | None = None
     min_coverage: float = 90.0
     p95_ms: float = 200.0
+    backlog: Backlog | None = None
