@@ -28,6 +28,8 @@ from sandbox.local import LocalSandbox
 from tests.conftest import HOST_SERVICES
 
 BACKLOG = Path(__file__).parents[1] / "data" / "vault.json"
+LIBRARY = Path(__file__).parents[1] / "data" / "library.json"
+GYM = Path(__file__).parents[2] / "evals/suites/builtin/gym-lesson-capacity/backlog.json"
 
 
 def vault_spec(backlog: Path = BACKLOG) -> ServiceSpec:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 BATCH = 8  # requests in flight at once
 DEADLINE_S = 60.0  # the most one endpoint's probe may take
+BUDGET_S = 240.0  # the most all of them may take (the gate's command times out at 600 s)
 
 
 @dataclass(frozen=True)
