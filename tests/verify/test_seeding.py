@@ -164,3 +164,12 @@ def test_a_server_error_while_seeding_is_a_problem_with_its_exchange() -> None:
     assert problem["where"] == "POST /books" and problem["message"] == "seeding got 500"
     assert problem["exchange"]["status"] == 500 and "isbn" in problem["exchange"]["body"]
     assert problem["expected"].startswith("2xx for a valid body")
+
+
+def test_a_users_own_collection_is_seeded_under_the_user() -> None:
+    """`/users/{user_id}/posts`: the parent row is the registered user itself, so posts are
+    seeded under the caller and the probes have a path to address (not "no User row")."""
+    world = seeded(ProbedService(spec_of(DATA / "shapes.json")))
+    owner = world.users[0]
+    assert [r.params["user_id"] for r in world.rows["Post"]] == [owner.id] * 3
+    assert world.not_exercised == []

@@ -23,6 +23,7 @@ from .exchange import exchange, made_id
 
 Op = dict[str, Any]  # an Operation of the spec, as JSON
 Entry = dict[str, Any]  # {"check", "where", "reason", "exchange"}: a case not exercised
+Exchange = dict[str, Any]  # a request and its answer, trimmed (`exchange.exchange`)
 ATTEMPTS = 4  # bodies tried per row: the first, then a fresh parent and other values
 REFUSALS = {400, 403, 404, 409, 422}  # how a service's rule says no to a valid body
 
@@ -79,8 +80,13 @@ class World:
         return next((e for e in self.spec["entities"] if e["name"] == name), None)
 
     def row(self, entity: str | None, owner: User | None = None) -> Row | None:
+        """The first row of `entity` (`owner`'s, if given); of the user entity, the user."""
         rows = self.rows.get(entity or "", [])
-        return next((r for r in rows if owner is None or r.owner is owner), None)
+        found = next((r for r in rows if owner is None or r.owner is owner), None)
+        if found is None and entity and entity == self.spec.get("user_entity"):
+            user = owner or next(iter(self.users), None)
+            return Row(entity, user.id, user, {}) if user else None
+        return found
 
     def role(self, name: str) -> str:
         """ "parent" when other rows refer to it, "child" when it only refers to others."""
@@ -106,7 +112,7 @@ class World:
             k for k in found.get("foreign_keys") or [] if k["column"] != found.get("owner_column")
         ]
         for parent in [op.get("parent_entity")] + [k["ref_entity"] for k in keys]:
-            if parent and parent != entity and depth < 5 and not self.rows.get(parent):
+            if parent and parent != entity and depth < 5 and self.row(parent) is None:
                 return f"its {parent} is missing: {self.missing(parent, depth + 1)}"
         return f"no {entity} could be seeded (see the seeding problems)"
 
@@ -135,8 +141,10 @@ def fill(op: Op, row: Row | None, overrides: dict[str, str] | None = None) -> st
     return path
 
 
-def _answer(world: World, op: Op, path: str, body: Any, reply: httpx.Response) -> Any:
-    """A row's id, an exchange the service refused (dict), or None (a problem, noted)."""
+def _answer(
+    world: World, op: Op, path: str, body: Any, reply: httpx.Response
+) -> str | Exchange | None:
+    """A row's id, the exchange the service refused, or None (a problem, noted)."""
     name = op["entity"] or "user"
     sent = exchange(op["method"], path, body, reply)
     if reply.status_code < 300:
@@ -183,7 +191,7 @@ def register(world: World) -> User | None:
     return None
 
 
-def _give_up(world: World, name: str, op: Op, refused: dict[str, Any] | None) -> None:
+def _give_up(world: World, name: str, op: Op, refused: Exchange | None) -> None:
     status = refused["status"] if refused else None
     reason = (
         f"the service refused all {ATTEMPTS} valid bodies tried (fresh parents, other "
@@ -215,8 +223,8 @@ def _refs(
 
 def _attempt(
     world: World, op: Op, owner: User | None, *, variant: int, fresh: bool, depth: int
-) -> Any:
-    """One body for a new row: a Row, the refused exchange (dict), or None (give up)."""
+) -> Row | Exchange | None:
+    """One body for a new row: a Row, the refused exchange, or None (give up)."""
     name, entity = op["entity"], world.entity(op["entity"]) or {}
     if op["auth_required"] and owner is None:
         reason = f"no user to hold a token: {world.missing(world.spec.get('user_entity'))}"
