@@ -78,6 +78,23 @@ def test_a_removed_600_per_minute_limit_is_found_with_its_evidence(
     assert "CWE-770 x1" in (evidence.security_status or "")
 
 
+def test_a_list_showing_other_users_rows_is_found(library: Path, local_box: Box) -> None:
+    """GET /books lists the caller's books; planted: everyone's. Another user sees the
+    owner's book: CWE-639, with the request, the answer carrying the id, and the source."""
+    plant(
+        library,
+        "backend/api/routers/books.py",
+        "page.limit, page.offset, user_id)",
+        "page.limit, page.offset, None)",
+    )
+    evidence = verify(library, local_box(library), ["security"], backlog=LIBRARY)
+    [found] = [f for f in evidence.checks[0].failures if "CWE-639" in f.where]
+    assert found.where == "GET /books (CWE-639)"
+    assert found.expected == "the owner's rows left out"
+    assert found.source == "backlog_items[0].api_requirements[4].auth_required"
+    assert found.exchange and found.exchange.status == 200 and found.exchange.path == "/books"
+
+
 def test_a_rule_refusing_every_room_is_not_exercised(library: Path, local_box: Box) -> None:
     """Rooms refused whatever is sent: the seeding says so with the refused request, the
     probes that needed a room are not exercised, and both gates pass and count them."""

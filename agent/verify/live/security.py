@@ -80,9 +80,10 @@ def auth(probe: Probe, op: Op, user: User) -> None:
 
 def ownership(probe: Probe, op: Op, owner: User, other: User) -> None:
     """A user other than the owner cannot read, change or add under the owner's resource."""
-    row = target(probe.world, op, owner)
+    entity = needed(op) or op["entity"]  # a top-level list: one of the rows it lists
+    row = probe.world.row(entity, owner)
     if row is None:
-        reason = f"no {needed(op)} row to try another user on: {probe.world.missing(needed(op))}"
+        reason = f"no {entity} row to try another user on: {probe.world.missing(entity)}"
         probe.world.skip("ownership", op, reason)
         return
     path, body = path_of(probe.world, op, owner), payload(probe.world, op, other)
