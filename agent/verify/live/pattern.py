@@ -11,6 +11,7 @@ it does not satisfy) gives None and the caller asks hypothesis.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import re._constants as sre
 import re._parser as sre_parse
@@ -79,8 +80,9 @@ def _charset(items: list[tuple[Any, Any]]) -> str:
             negate = True
         elif op is sre.LITERAL:
             chars.append(chr(arg))
-        elif op is sre.RANGE:
-            chars += [chr(c) for c in range(arg[0], min(arg[1], arg[0] + 94) + 1)]
+        elif op is sre.RANGE:  # printable ones only (a NUL is refused by PostgreSQL)
+            span = (chr(c) for c in range(arg[0], arg[1] + 1))
+            chars += list(itertools.islice((c for c in span if c.isprintable()), 95))
         elif op is sre.CATEGORY:
             chars += CATEGORIES.get(arg, "")
     if negate:
