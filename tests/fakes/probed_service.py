@@ -5,7 +5,8 @@ It routes by the spec's own endpoints: register and create endpoints store a row
 answer 201 with its id (a nested create answers 404 under a parent it does not know),
 every other endpoint answers 200. `rules` refuse creates the way a service's business
 rules do (a status, or None to accept); `limits` enforce a sliding-window rate limit
-(429, with Retry-After unless `retry_after` is off); `delay_s` makes every answer slow.
+(429, with Retry-After unless `retry_after` is off); `delay_s` makes every answer slow,
+`costly_s` only those to a request with a body, after the limit (a password to hash).
 Every request is recorded in `requests` as (method, path, JSON body).
 """
 
@@ -31,6 +32,7 @@ class ProbedService:
     rules: dict[str, Rule] = field(default_factory=dict)  # "POST /path" -> rule
     limits: dict[str, tuple[int, float]] = field(default_factory=dict)  # "GET /p" -> limit
     delay_s: float = 0.0
+    costly_s: float = 0.0
     retry_after: bool = True
     rows: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     requests: list[tuple[str, str, Any]] = field(default_factory=list)
@@ -84,6 +86,8 @@ class ProbedService:
         refused = self.limited(key)
         if refused is not None:
             return refused
+        if body:
+            time.sleep(self.costly_s)
         if op["kind"] not in ("create", "register"):
             return httpx.Response(200, json={})
         return self.create(op, key, params, body or {})

@@ -24,14 +24,15 @@ def _probe(
     limit: tuple[int, int, str],
     enforced: bool,
     deadline_s: float = ratelimit.DEADLINE_S,
+    where: str = READ,
     **fake: Any,
 ) -> tuple[Probe, int]:
-    """The probe on GET /books/{book_id} declared with `limit`; the fake enforces it or not."""
+    """The probe on `where` declared with `limit`; the fake enforces it or not."""
     spec = compile_backlog(load_backlog(LIBRARY)).model_dump(mode="json")
-    op = next(o for o in spec["operations"] if f"{o['method']} {o['path']}" == READ)
+    op = next(o for o in spec["operations"] if f"{o['method']} {o['path']}" == where)
     count, seconds, text = limit
     op["rate_limit"] = {"count": count, "seconds": seconds, "text": text}
-    limits = {READ: (count, float(seconds))} if enforced else {}
+    limits = {where: (count, float(seconds))} if enforced else {}
     service = ProbedService(spec, limits=limits, **fake)
     world = seed(World(service.client(), spec, "s" * 40))
     probe = Probe(world)
@@ -80,3 +81,22 @@ def test_a_limit_out_of_reach_in_time_is_not_exercised() -> None:
     assert skipped["where"] == READ and "could not be outpaced in time" in skipped["reason"]
     assert skipped["exchange"]["status"] == 200
     assert sent < 2 * 1000 + 2
+
+
+def test_a_costly_endpoint_is_reached_with_empty_bodies() -> None:
+    """POST /books at 600/minute, each valid create costly (50 ms, like a password hash):
+    valid requests cannot get past 1202 in time, empty bodies reach the limiter's 429."""
+    probe, sent = _probe((600, 60, "600/minute"), True, 5.0, "POST /books", costly_s=0.05)
+    assert probe.findings == []
+    assert [n for n in probe.world.not_exercised if n["check"] == "rate_limit"] == []
+    assert sent < 1202  # the 429 came (seeding made a few books already)
+
+
+def test_a_costly_endpoint_without_a_limit_is_not_exercised_not_found() -> None:
+    """The same endpoint with no limit: empty bodies get no 429, which proves nothing
+    (a limit may count valid requests only): not exercised, with both counts, no finding."""
+    probe, _ = _probe((600, 60, "600/minute"), False, 5.0, "POST /books", costly_s=0.05)
+    assert probe.findings == []
+    [skipped] = [n for n in probe.world.not_exercised if n["check"] == "rate_limit"]
+    assert "came back too slowly" in skipped["reason"]
+    assert "with an empty body got no 429 either" in skipped["reason"]
