@@ -10,8 +10,22 @@ from langgraph.runtime import Runtime
 from agent.backlog import load_backlog as read_backlog
 from agent.context import RunContext
 from agent.scaffold.workspace import Manifest
+from agent.spec.types import ServiceSpec
 from agent.state import RunState, item, put_item
 from agent.verify.gates import GateContext, run_gates
+
+
+def as_written(context: RunContext, spec: ServiceSpec) -> list[dict[str, Any]]:
+    """The run's backlog items built so far, as the backlog writes them, with their place
+    in the file: the contract gate's oracle (earlier backlogs' items were checked in their
+    own runs)."""
+    built = set(spec.item_ids())
+    backlog = read_backlog(context.config.backlog)
+    return [
+        {"index": i, "item": entry.model_dump(mode="json")}
+        for i, entry in enumerate(backlog.backlog_items)
+        if entry.id in built
+    ]
 
 
 def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -20,16 +34,17 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     iteration = len(record.evidence) + 1
     services = ctx.sandbox.start_services()
     prefix = f"ba_{state['run_id'][:8]}_{record.id}_{iteration}".lower().replace("-", "_")
+    spec = Manifest.load(ctx.config.repo).spec
     gate_ctx = GateContext(
         sandbox=ctx.sandbox,
         services=services,
         repo=ctx.config.repo,
         db_prefix=prefix.replace(".", "_"),
         timeout_s=ctx.config.command_timeout_s,
-        spec=Manifest.load(ctx.config.repo).spec,
+        spec=spec,
+        backlog=as_written(ctx, spec),
         min_coverage=ctx.config.min_coverage,
         p95_ms=ctx.config.p95_ms,
-        backlog=read_backlog(ctx.config.backlog),
     )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
     record.evidence.append(evidence)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from agent.config import RunConfig
@@ -11,6 +12,7 @@ from agent.report.schema import (
     CriterionRow,
     DatabaseChange,
     EndpointReport,
+    Finding,
     GateRow,
     ImplementedEndpoints,
     ItemReport,
@@ -22,7 +24,7 @@ from agent.report.schema import (
 from agent.scaffold.migrations import MigrationRecord
 from agent.spec.types import ServiceSpec
 from agent.state import ItemRecord
-from agent.verify.evidence import Evidence
+from agent.verify.evidence import Evidence, Failure
 
 NOT_RUN = "not measured: no gate of this run {what} (gates run: {gates})"
 
@@ -57,6 +59,21 @@ def _criteria(record: ItemRecord, spec: ServiceSpec) -> list[CriterionRow]:
     return rows
 
 
+def _finding(failure: Failure) -> Finding:
+    exchange = failure.exchange
+    body = f" {json.dumps(exchange.body)[:300]}" if exchange and exchange.body is not None else ""
+    return Finding(
+        where=failure.where,
+        message=failure.message,
+        expected=failure.expected,
+        source=failure.source,
+        request=f"{exchange.method} {exchange.path}{body}" if exchange else None,
+        response=f"{exchange.status} {exchange.response[:300]}"
+        if exchange and exchange.status is not None
+        else None,
+    )
+
+
 def _gates(evidence: Evidence | None) -> list[GateRow]:
     if evidence is None:
         return []
@@ -66,7 +83,10 @@ def _gates(evidence: Evidence | None) -> list[GateRow]:
             passed=c.passed,
             summary=c.summary,
             duration_s=c.duration_s,
+            findings=len(c.failures),
             failures=[f"{f.where}: {f.message}" for f in c.failures[:20]],
+            evidence=[_finding(f) for f in c.failures[:20] if f.exchange or f.source],
+            not_exercised=[f"{n.where}: {n.reason}" for n in c.not_exercised[:20]],
         )
         for c in evidence.checks
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.report.schema import Delivery, ItemReport, Report, Usage
+from agent.report.schema import Delivery, GateRow, ItemReport, Report, Usage
 
 PR_BODY_LIMIT = 60_000
 """GitHub refuses bodies over 65,536 characters; past this the body is cut, with a note."""
@@ -19,6 +19,26 @@ DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/app_test pytest --cov
 """
 
 
+def _gate_details(gate: GateRow) -> list[str]:
+    """A gate's failures (with the request, response and backlog path behind each) and
+    the checks it could not exercise."""
+    shown = {f"{e.where}: {e.message}": e for e in gate.evidence}
+    lines = []
+    for failure in gate.failures:
+        lines.append(f"- {gate.name}: {failure}")
+        found = shown.get(failure)
+        if found and found.expected:
+            lines.append(
+                f"  - expected {found.expected}" + (f" ({found.source})" if found.source else "")
+            )
+        if found and found.request:
+            lines.append(f"  - sent `{found.request}` -> `{found.response or 'no answer'}`")
+    if gate.not_exercised:
+        lines.append(f"- {gate.name}: {len(gate.not_exercised)} check(s) not exercised:")
+        lines += [f"  - {n}" for n in gate.not_exercised]
+    return lines
+
+
 def _item(item: ItemReport) -> list[str]:
     mark = "passed" if item.status == "passed" else "**FAILED**"
     lines = [f"### {item.id} (priority {item.priority}): {mark}", ""]
@@ -28,7 +48,7 @@ def _item(item: ItemReport) -> list[str]:
         for g in item.gates
     ]
     for gate in item.gates:
-        lines += [f"- {gate.name}: {f}" for f in gate.failures]
+        lines += _gate_details(gate)
     lines += ["", "| # | acceptance criterion | tests | met |", "|---|---|---|---|"]
     lines += [
         f"| {c.index} | {c.text} | {', '.join(f'`{t}`' for t in c.tests) or '-'} | "

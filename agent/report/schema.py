@@ -74,12 +74,29 @@ class NotImplemented(BaseModel):
     reason: str
 
 
+class Finding(BaseModel):
+    """One failure of a gate on the running service, with what shows it."""
+
+    where: str
+    message: str
+    expected: str | None = None
+    source: str | None = None  # where in the backlog the expectation comes from
+    request: str | None = None  # METHOD /path {body}
+    response: str | None = None  # status and body, trimmed
+
+
 class GateRow(BaseModel):
+    """One gate of an item's last verify: its failures (`findings` counts them all, the
+    lists are trimmed) and the checks it could not exercise, with why."""
+
     name: str
     passed: bool
     summary: str
     duration_s: float
+    findings: int = 0
     failures: list[str] = Field(default_factory=list)
+    evidence: list[Finding] = Field(default_factory=list)
+    not_exercised: list[str] = Field(default_factory=list)
 
 
 class ItemReport(BaseModel):

@@ -7,7 +7,8 @@ from typing import Any
 
 from agent.scaffold import examples
 from agent.scaffold.pyexpr import column
-from agent.spec.types import CriterionTest, EntitySpec, Operation, ServiceSpec
+from agent.scaffold.unique import FactoryValue, unique_number, unique_text
+from agent.spec.types import CriterionTest, EntitySpec, FieldSpec, Operation, ServiceSpec
 
 SA_NAMES = (
     "JSON",
@@ -34,6 +35,15 @@ SCENARIOS: dict[str, list[str]] = {
     "custom": ["not_implemented"],
 }
 MAX_RATE_TEST = 100  # limits above this are not exercised by a generated test
+PAGING_NAMES = ("limit", "offset")  # query parameters of the page, not filters
+PAGING: dict[str, int] = {  # `core/pagination.py`'s defaults, for a list that declares none
+    "limit_min": 1,
+    "limit_max": 100,
+    "limit_default": 20,
+    "offset_min": 0,
+    "offset_max": 1_000_000,
+    "offset_default": 0,
+}
 
 
 @dataclass
@@ -99,41 +109,68 @@ def test_cases(ops: list[Operation], spec: ServiceSpec) -> list[TestCase]:
     return cases
 
 
+def _bounds(field: FieldSpec | None, low: int, high: int, default: int) -> tuple[int, int, int]:
+    """(minimum, maximum, default) a declared `limit` or `offset` sets; what it leaves open
+    keeps the default (the maximum at least the minimum, the default within both)."""
+    if field is None:
+        return low, high, default
+    low = int(field.minimum) if field.minimum is not None else low
+    high = int(field.maximum) if field.maximum is not None else max(high, low)
+    if isinstance(field.default, int) and not isinstance(field.default, bool):
+        default = field.default
+    return low, high, min(max(default, low), high)
+
+
+def paging(op: Operation) -> dict[str, int]:
+    """The page bounds of a list endpoint: the backlog's, where its query schema declares
+    `limit` or `offset`, else `PAGING`."""
+    declared = {f.name: f for f in op.query if f.name in PAGING_NAMES}
+    out: dict[str, int] = {}
+    for name in PAGING_NAMES:
+        low, high, default = _bounds(
+            declared.get(name), *(PAGING[f"{name}_{k}"] for k in ("min", "max", "default"))
+        )
+        out |= {f"{name}_min": low, f"{name}_max": high, f"{name}_default": default}
+    return out
+
+
+def paging_call(op: Operation) -> str:
+    """The page dependency of a list endpoint: `page_params`, or `paging(...)` with the
+    bounds its backlog declares."""
+    changed = {k: v for k, v in paging(op).items() if PAGING[k] != v}
+    if not changed:
+        return "page_params"
+    return "paging(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+
 def op_examples(op: Operation) -> dict[str, Any]:
     return {
         "required": examples.payload(op.body, required_only=True),
         "full": examples.payload(op.body),
         "broken": examples.breaking(op.body),
+        "paging": paging(op) if op.kind == "list" else {},
     }
 
 
-def _numbered(value: str, max_length: int | None) -> str:
-    """An f-string of `value` made distinct by the row counter `n`, within `max_length`
-    (`isbn 1-{n}`; for 13 characters, its first 7 and `{n:06d}`): the column takes no more."""
-    if max_length is None or len(value) + 6 <= max_length:
-        return f"f{(value + '-{n}')!r}"
-    digits = min(max_length, 6)
-    return f"f{(value[: max_length - digits] + '{n:0' + str(digits) + 'd}')!r}"
-
-
-def factory_values(entity: EntitySpec) -> dict[str, str]:
-    """Python expressions of a factory row's values (unique ones vary per row)."""
+def factory_values(entity: EntitySpec) -> dict[str, FactoryValue]:
+    """Python expressions of a factory row's values (unique ones vary per row and still fit
+    their field: `unique.py`)."""
     out = {}
     unique = {c for i in entity.indexes if i.unique for c in i.columns}
     for field in entity.fields:
         value = examples.valid(field)
-        if field.name in unique and field.format == "email":
-            out[field.name] = 'f"user{n}@example.com"'
-        elif field.name in unique and isinstance(value, str) and not field.enum:
-            out[field.name] = _numbered(value, field.max_length)
+        if field.name in unique and isinstance(value, str) and not field.enum:
+            out[field.name] = unique_text(field, value)
+        elif field.name in unique and field.type in {"integer", "number"} and not field.enum:
+            out[field.name] = unique_number(field, value)
         elif field.type == "date":
-            out[field.name] = f"date.fromisoformat({value!r})"
+            out[field.name] = FactoryValue(f"date.fromisoformat({value!r})")
         elif field.type == "datetime":
-            out[field.name] = f"datetime.fromisoformat({value!r})"
+            out[field.name] = FactoryValue(f"datetime.fromisoformat({value!r})")
         elif field.type == "uuid":
-            out[field.name] = f"uuid.UUID({value!r})"
+            out[field.name] = FactoryValue(f"uuid.UUID({value!r})")
         else:
-            out[field.name] = repr(value)
+            out[field.name] = FactoryValue(repr(value))
     return out
 
 

@@ -80,10 +80,21 @@ def _bad_size(field: FieldSpec) -> tuple[Any, str] | None:
     return None
 
 
+def _bad_choice(field: FieldSpec) -> Any:
+    """A value of the enum's own type outside it (`61` for `[15, 30, 45, 60]`); text where
+    there is none (a string enum, or both booleans)."""
+    numbers = [v for v in field.enum or [] if not isinstance(v, bool | str)]
+    if field.type in {"integer", "number"} and numbers:
+        return int(max(numbers)) + 1 if field.type == "integer" else float(max(numbers)) + 1
+    if field.type == "boolean" and len(set(field.enum or [])) == 1:
+        return not (field.enum or [False])[0]
+    return "not-a-valid-choice"
+
+
 def invalid(field: FieldSpec) -> tuple[Any, str] | None:
     """A value the request model must refuse for `field`, and why; None when any fits."""
     if field.enum:
-        return "not-a-valid-choice", "not one of the allowed values"
+        return _bad_choice(field), "not one of the allowed values"
     if field.format == "email":
         return "not-an-email", "not an email address"
     found = _bad_pattern(field) or _bad_size(field)

@@ -64,7 +64,7 @@ def _constraints(field: FieldSpec) -> list[str]:
         value = getattr(field, key)
         if value is not None and not field.enum and field.format not in {"email", "uri"}:
             args.append(f"{name}={value!r}")
-    if field.type in {"integer", "number"}:
+    if field.type in {"integer", "number"} and not field.enum:
         low = (
             field.minimum
             if field.minimum is not None
@@ -90,9 +90,9 @@ def _alias(field: FieldSpec) -> list[str]:
     return [f"alias={field.name!r}"] if field.attr != field.name else []
 
 
-def request_field(field: FieldSpec, partial: bool = False) -> str:
+def request_field(field: FieldSpec, partial: bool = False, extra: str = "") -> str:
     """`name: Annotated[T, Field(...)] = default` for a request (or query) model, read from
-    the wire under the backlog's name only."""
+    the wire under the backlog's name only; `extra`: more metadata for `Annotated`."""
     annotation = py_type(field)
     args = _alias(field) + _constraints(field)
     required = field.required and not partial
@@ -101,8 +101,16 @@ def request_field(field: FieldSpec, partial: bool = False) -> str:
         default = f" = {field.default!r}"
     elif not required:
         annotation = f"{annotation} | None"
-    inner = f"Annotated[{annotation}, Field({', '.join(args)})]" if args else annotation
+    meta = ([f"Field({', '.join(args)})"] if args else []) + ([extra] if extra else [])
+    inner = f"Annotated[{', '.join([annotation, *meta])}]" if meta else annotation
     return f"{field.attr}: {inner}{default}"
+
+
+def query_field(field: FieldSpec) -> str:
+    """A query model's field: optional, and a non-string enum's text (`?minutes=45`) read as
+    its JSON type (`from_query(int)`) before its `Literal[15, 30, 45]` checks it."""
+    kind = PY_TYPES[field.type] if field.enum and field.type != "string" else ""
+    return request_field(field, partial=True, extra=f"from_query({kind})" if kind else "")
 
 
 def response_field(field: FieldSpec) -> str:
@@ -110,7 +118,9 @@ def response_field(field: FieldSpec) -> str:
 
     A renamed field is read from the row by its attribute and written under the backlog's
     name (FastAPI serializes responses by alias)."""
-    annotation = "str" if field.format in {"email", "uri"} or field.enum else py_type(field)
+    annotation = py_type(field)
+    if field.format in {"email", "uri"} or field.enum:
+        annotation = "str" if field.type == "string" else PY_TYPES[field.type]
     if field.attr == field.name:
         return f"{field.name}: {annotation} | None = None"
     alias = f"Field(serialization_alias={field.name!r})"

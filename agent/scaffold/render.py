@@ -9,7 +9,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.scaffold import context as ctx
-from agent.scaffold.pyexpr import column, migration_column, request_field, response_field
+from agent.scaffold.pyexpr import (
+    column,
+    migration_column,
+    query_field,
+    request_field,
+    response_field,
+)
 from agent.spec.names import identifier, pascal
 from agent.spec.types import EntitySpec, FieldSpec, ServiceSpec
 
@@ -103,6 +109,8 @@ def environment() -> Environment:
         column=column,
         migration_column=migration_column,
         request_field=request_field,
+        query_field=query_field,
+        paging_call=ctx.paging_call,
         response_field=response_field,
         response_field_for=_response_field_for,
         url_literal=_url_literal,
@@ -136,6 +144,8 @@ def base_context(spec: ServiceSpec) -> dict[str, Any]:
         "fk_columns": {e.name: set(_fk_tables(e)) for e in spec.entities},
         "factory_values": {e.name: ctx.factory_values(e) for e in spec.entities},
         "list_ops": [o for o in spec.operations if o.kind == "list"],
+        "paging_names": ctx.PAGING_NAMES,
+        "columns_of": {e.name: [f.name for f in e.fields] for e in spec.entities},
     }
 
 
@@ -169,7 +179,6 @@ def _entity_files(
         "chain_models": chain,
         "models_by_table": {e.table: e for e in spec.entities},
         "ops": [o for o in spec.operations if o.entity == entity.name],
-        "columns": {f.name for f in entity.fields},
         "rules": [
             g
             for g in spec.gaps

@@ -13,8 +13,9 @@ from agent.spec.entities import (
 )
 from agent.spec.identifiers import name_attributes
 from agent.spec.names import snake
-from agent.spec.operations import build_operation
+from agent.spec.operations import build_operation, query_gaps
 from agent.spec.relations import parse_index, table_matches
+from agent.spec.responses import response_columns
 from agent.spec.schemas import object_fields
 from agent.spec.types import (
     CriterionTest,
@@ -52,6 +53,8 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
     gaps += op_gaps
     routes = {(o.method, o.path) for o in new_ops}
     ops = [o for o in base.operations if (o.method, o.path) not in routes] + new_ops
+    gaps += response_columns(entities, ops)
+    gaps += [g for o in new_ops for g in query_gaps(o, entities.get(o.entity or ""))]
     _owners(entities, ops)
     _built_when_first_needed(backlog, entities, ops, user)
     name_attributes(entities.values(), ops)

@@ -8,7 +8,7 @@ from agent.backlog.schema import Backlog, BacklogItem
 from agent.backlog.schema import EntitySpec as EntityInput
 from agent.spec.names import entity_name, identifier, plural, snake
 from agent.spec.paths import collection_entity, operation_kind, shape
-from agent.spec.relations import Relation, parse_relationship
+from agent.spec.relations import Relation, parse_index, parse_relationship, table_matches
 from agent.spec.schemas import field_from, object_fields
 from agent.spec.types import EntitySpec, FieldSpec, ForeignKey, Gap
 
@@ -165,13 +165,19 @@ def _acyclic(
 
 
 def mentioned_names(backlog: Backlog, entities: dict[str, EntitySpec]) -> dict[str, set[str]]:
-    """Field names each entity's endpoints mention in responses (to name foreign keys)."""
+    """Column names the backlog gives each entity: its fields, its endpoints' response
+    fields and its indexes' columns (to name foreign keys as the backlog does)."""
     out: dict[str, set[str]] = {name: {f.name for f in e.fields} for name, e in entities.items()}
     for item in backlog.backlog_items:
         for req in item.api_requirements:
             name = collection_entity(shape(req.endpoint))
             if name in out:
                 out[name] |= {f.name for f in object_fields(req.response_schema)}
+        for raw in item.data_requirements.indexes:
+            index = parse_index(raw)
+            for name in out:
+                if index and table_matches(index.table, name):
+                    out[name] |= set(index.columns)
     return out
 
 
@@ -183,7 +189,7 @@ def apply_relations(
         child, parent = entities[rel.child], entities[rel.parent]
         if any(fk.ref_entity == parent.name for fk in child.foreign_keys) or child is parent:
             continue
-        column = rel.column or _fk_column(child, parent, mentioned.get(child.name, set()))
+        column = rel.column or _fk_column(parent, mentioned.get(child.name, set()), entities)
         child.foreign_keys.append(
             ForeignKey(
                 table=child.table, column=column, ref_entity=parent.name, ref_table=parent.table
@@ -193,7 +199,12 @@ def apply_relations(
         child.fields.append(FieldSpec(name=column, type="uuid", format="uuid"))
 
 
-def _fk_column(child: EntitySpec, parent: EntitySpec, mentioned: set[str]) -> str:
-    if f"{parent.noun}_id" in mentioned or not parent.is_user:
-        return f"{parent.noun}_id"
-    return "owner_id"
+def _fk_column(parent: EntitySpec, mentioned: set[str], entities: dict[str, EntitySpec]) -> str:
+    """A child's key to `parent`: `<parent>_id`; to the user entity, the name the backlog
+    gives the child's column when it gives one (`user_id`, `owner_id`, or `member_id` where
+    no Member entity exists), else `owner_id`."""
+    own = f"{parent.noun}_id"
+    if not parent.is_user or own in mentioned:
+        return own
+    aliases = [f"{snake(name)}_id" for name in USER_NAMES if name not in entities]
+    return next((a for a in ["owner_id", *aliases] if a in mentioned), "owner_id")

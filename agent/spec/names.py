@@ -16,8 +16,10 @@ IRREGULAR = {
     "analyses": "analysis",
 }
 # Python names a generated class cannot take for a field: SQLAlchemy's Declarative base
-# keeps `metadata` and `registry`; pydantic's BaseModel keeps `model_config`.
-TAKEN = {"metadata", "registry", "model_config"}
+# keeps `metadata` and `registry`; pydantic's BaseModel keeps `model_config`; and a field
+# named as the type of its annotation (`date: date | None = None`) shadows it, since Python
+# evaluates the annotation after the default.
+TAKEN = {"metadata", "registry", "model_config", "date", "datetime", "uuid"}
 
 
 def snake(name: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from agent.backlog.schema import RATE_LIMIT, ApiRequirement, BacklogItem
 from agent.spec.names import entity_name, plural
 from agent.spec.paths import collection_entity, operation_kind, shape
+from agent.spec.responses import RESOURCE_KINDS
 from agent.spec.schemas import is_list_schema, object_fields
 from agent.spec.types import EntitySpec, FieldSpec, Gap, Operation, OpKind, RateLimit
 
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the unit's first letter
 STATUS: dict[str, int] = {"create": 201, "register": 201, "delete": 204}
+PAGING = ("limit", "offset")  # the page's query parameters: served, never filters
 
 
 def rate_limit(text: str | None) -> RateLimit | None:
@@ -122,19 +124,7 @@ def _gaps(
         gaps.append(
             Gap(item_id=item.id, kind="endpoint", text=f"{op.method} {op.path}", reason=reason)
         )
-    if entity is not None and op.kind == "list":
-        columns = {f.name for f in entity.fields} | {"id"}
-        for field in op.query:
-            if field.name not in columns and field.name not in {"limit", "offset"}:
-                gaps.append(
-                    Gap(
-                        item_id=item.id,
-                        kind="endpoint",
-                        text=f"{op.method} {op.path} ?{field.name}",
-                        reason="query parameter is not a column: accepted but ignored",
-                    )
-                )
-    if entity is not None and op.response:
+    if entity is not None and op.response and op.kind not in RESOURCE_KINDS:
         known = {f.name for f in entity.fields} | {"id", "created_at", "updated_at"}
         for field in op.response:
             if field.name not in known and not field.secret:
@@ -147,3 +137,27 @@ def _gaps(
                     )
                 )
     return gaps
+
+
+def query_gaps(op: Operation, entity: EntitySpec | None) -> list[Gap]:
+    """Declared query parameters the scaffold does not apply: on a list, those that are not
+    a column (kept in its query model, validated, not filtered by); on the other resource
+    endpoints, all of them (a custom endpoint is reported whole)."""
+    if op.kind == "list" and entity is not None:
+        columns = {f.name for f in entity.fields} | set(PAGING)
+        unapplied = [f.name for f in op.query if f.name not in columns]
+        what, why = "is not a field", "accepted and validated, not applied: filters are columns"
+    elif op.kind != "custom":
+        unapplied = [f.name for f in op.query]
+        what, why = "is not read", "the scaffold reads the query parameters of lists only"
+    else:
+        return []
+    return [
+        Gap(
+            item_id=op.item_id,
+            kind="endpoint",
+            text=f"query parameter `{name}` of {op.method} {op.path} {what}: a model must apply it",
+            reason=why,
+        )
+        for name in unapplied
+    ]

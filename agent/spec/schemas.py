@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.spec.types import FieldSpec, FieldType
+from agent.spec.types import EnumValue, FieldSpec, FieldType
 
 TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
     "string": ("string", None),
@@ -86,10 +86,32 @@ def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
     return word[0], fmt or word[1]
 
 
+ENUM_TYPES: dict[type, FieldType] = {bool: "boolean", int: "integer", float: "number"}
+
+
+def _enum(fragment: dict[str, Any], ftype: FieldType) -> tuple[FieldType, list[EnumValue]]:
+    """An enum's type and values as its JSON writes them: `[15, 30]` of an integer stays
+    integers (typed, or untyped with integers only), likewise numbers and booleans; any
+    other enum is a string enum, its values as text. `null` is nullability, not a value."""
+    values = [v for v in fragment["enum"] if v is not None]
+    kinds = {ENUM_TYPES.get(type(v), "string") for v in values}
+    if "type" not in fragment and len(kinds) == 1:
+        ftype = next(iter(kinds))
+    numeric = kinds <= {"integer", "number"}
+    if ftype == "integer" and numeric and all(v == int(v) for v in values):
+        return "integer", [int(v) for v in values]
+    if ftype == "number" and numeric:  # floats: `Literal[0.0, 12.5]` is typed "number"
+        return "number", [float(v) for v in values]
+    if ftype == "boolean" and kinds == {"boolean"}:
+        return "boolean", values
+    return "string", [str(v) for v in values]
+
+
 def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> FieldSpec:
     ftype, fmt = _json_type(fragment)
+    enum = None
     if "enum" in fragment:
-        ftype = "string"
+        ftype, enum = _enum(fragment, ftype)
     raw_type = fragment.get("type")
     return FieldSpec(
         name=name,
@@ -102,7 +124,7 @@ def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> Field
         minimum=fragment.get("minimum"),
         maximum=fragment.get("maximum"),
         pattern=fragment.get("pattern"),
-        enum=[str(v) for v in fragment["enum"]] if "enum" in fragment else None,
+        enum=enum,
         default=fragment.get("default"),
         example=fragment.get("example", (fragment.get("examples") or [None])[0]),
         secret=fmt == "password" or name == "password" or bool(fragment.get("writeOnly")),

@@ -15,6 +15,7 @@ from agent.spec.names import identifier, snake
 FieldType = Literal[
     "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json"
 ]
+EnumValue = str | int | float | bool  # as the backlog's JSON writes it
 OpKind = Literal[
     "create", "list", "read", "update", "replace", "delete", "register", "login", "me", "custom"
 ]
@@ -40,7 +41,7 @@ class FieldSpec(BaseModel):
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
-    enum: list[str] | None = None
+    enum: list[EnumValue] | None = None  # of the field's own JSON type (`[15, 30]`, `["a"]`)
     default: Any = None
     example: Any = None
     secret: bool = False  # a password: stored as a bcrypt hash, never returned

@@ -6,6 +6,7 @@ own code, ruff codes with lines, the last lines of a failed migration. Not whole
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -25,15 +26,37 @@ def _detail(failure: Failure) -> str:
     return "\n".join([*lines, *(f"  at {f}" for f in frames)])
 
 
+def _shown(failure: Failure) -> dict[str, Any]:
+    """One failure for the model: where, what, and — for a finding on the running service —
+    the request and response that show it, what was expected and the backlog path of that
+    expectation."""
+    exchange = failure.exchange
+    sent = response = ""
+    if exchange is not None:
+        body = f" {json.dumps(exchange.body)[:400]}" if exchange.body is not None else ""
+        sent = f"{exchange.method} {exchange.path}{body}"
+        response = (
+            "no answer"
+            if exchange.status is None
+            else (f"{exchange.status} {exchange.response[:400]}")
+        )
+    return {
+        "where": failure.where,
+        "message": failure.message,
+        "detail": _detail(failure),
+        "expected": failure.expected or "",
+        "source": failure.source or "",
+        "request": sent,
+        "response": response,
+    }
+
+
 def brief(evidence: Evidence) -> list[dict[str, Any]]:
     """Per failed check: name, summary, and up to a dozen trimmed failures."""
     out = []
     for check in evidence.checks:
         if check.passed:
             continue
-        failures = [
-            {"where": f.where, "message": f.message, "detail": _detail(f)}
-            for f in check.failures[:MAX_FAILURES]
-        ]
+        failures = [_shown(f) for f in check.failures[:MAX_FAILURES]]
         out.append({"name": check.name, "summary": check.summary, "failures": failures})
     return out

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from agent.backlog.schema import Backlog
 from agent.spec.types import ServiceSpec
 from sandbox.base import Sandbox, Services
 
@@ -15,9 +15,11 @@ OUT_DIR = ".verify"  # inside the workspace the sandbox syncs; git-ignored in th
 @dataclass(frozen=True)
 class GateContext:
     """One verify pass's surroundings. `spec` is the service spec of the items built so far
-    (None: the gates that need it check nothing spec-derived); `min_coverage` is the line
-    coverage (percent) below which the tests gate warns; `p95_ms` the load test's SLA.
-    `backlog` is the run's backlog as written (None: findings name no backlog source)."""
+    (None: the gates that need it check nothing spec-derived); `backlog` the items built
+    so far as the backlog writes them (`{"index": i, "item": {...}}`, i its place in the
+    file): the contract gate's oracle, read without the spec compiler; `min_coverage` is
+    the line coverage (percent) below which the tests gate warns; `p95_ms` the load test's
+    SLA."""
 
     sandbox: Sandbox
     services: Services
@@ -25,6 +27,6 @@ class GateContext:
     db_prefix: str
     timeout_s: float
     spec: ServiceSpec | None = None
+    backlog: list[dict[str, Any]] = field(default_factory=list)
     min_coverage: float = 90.0
     p95_ms: float = 200.0
-    backlog: Backlog | None = None

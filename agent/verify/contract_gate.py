@@ -1,41 +1,33 @@
-"""The contract gate: the running service's /openapi.json against the backlog's endpoints,
-then property-based tests (schemathesis) from that schema: responses conform, no 5xx."""
+"""The contract gate, on the running service:
+- the oracle (`live/oracle.py`): the backlog as written — its request schemas accepted and
+  each constraint refused, its query parameters honoured, its response schemas met — each
+  finding with its request, response and backlog path;
+- property-based tests (schemathesis) from the served schema: responses conform, no 5xx."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from agent.spec.types import FieldSpec, Operation, ServiceSpec
 from agent.verify.context import GateContext
-from agent.verify.evidence import CheckResult, Evidence, Failure, ServiceFigures
+from agent.verify.evidence import (
+    CheckResult,
+    Evidence,
+    Exchange,
+    Failure,
+    NotExercised,
+    ServiceFigures,
+)
 from agent.verify.probe import run_probe
 
 MAX_EXAMPLES = 5  # per operation: a bounded run, not a soak
 FUZZ_TIME_S = 240.0
-ENTITY_SHAPED = {"create", "read", "list", "update", "replace", "register", "me"}
-
-
-def response_fields(spec: ServiceSpec, op: Operation) -> list[FieldSpec]:
-    """What the backlog says the endpoint returns (the entity's public fields by default)."""
-    if op.status_code == 204 or op.kind == "delete":
-        return []
-    if op.response is not None:
-        return op.response
-    if op.kind not in ENTITY_SHAPED:
-        return []
-    entity = spec.entity(op.entity)
-    return [f for f in entity.fields if not f.secret] if entity else []
 
 
 def options(ctx: GateContext) -> dict[str, Any]:
-    spec = ctx.spec or ServiceSpec()
     return {
+        "backlog": ctx.backlog,
         "max_examples": MAX_EXAMPLES,
         "fuzz_time_s": min(FUZZ_TIME_S, max(ctx.timeout_s - 60, 30)),
-        "responses": {
-            o.handler: [f.model_dump(mode="json") for f in response_fields(spec, o)]
-            for o in spec.operations
-        },
     }
 
 
@@ -47,26 +39,67 @@ def note_service(evidence: Evidence, answer: dict[str, Any]) -> None:
         )
 
 
+def _exchange(raw: dict[str, Any] | None) -> Exchange | None:
+    return Exchange.model_validate(raw) if raw and raw.get("method") else None
+
+
+def oracle_failures(answer: dict[str, Any]) -> list[Failure]:
+    """The oracle's findings: each with its request and response, expectation and source."""
+    return [
+        Failure(
+            check="contract",
+            where=f["where"],
+            message=f["message"]
+            + (f" (and {f['repeats']} more request(s) like it)" if f.get("repeats") else ""),
+            exchange=_exchange(f.get("exchange")),
+            expected=f.get("expected"),
+            source=f.get("source"),
+        )
+        for f in answer.get("findings", [])
+    ]
+
+
+def not_exercised(answer: dict[str, Any]) -> list[NotExercised]:
+    """What a probe could not set up, with why (and the refused exchange, if any)."""
+    return [
+        NotExercised(
+            check=n.get("check", "contract"),
+            where=n["where"],
+            reason=n["reason"],
+            exchange=_exchange(n.get("exchange")),
+        )
+        for n in answer.get("not_exercised", [])
+    ]
+
+
 def contract(ctx: GateContext, evidence: Evidence) -> CheckResult:
     outcome = run_probe(ctx, "contract", options(ctx))
     answer = outcome.answer
     note_service(evidence, answer)
-    found = answer.get("schema_mismatches", []) + answer.get("fuzz_failures", [])
+    checked = answer.get("oracle", {})
+    found = answer.get("fuzz_failures", [])
     failures = [outcome.failure] if outcome.failure else []
+    failures += oracle_failures(checked)
     failures += [Failure(check="contract", where=f["where"], message=f["message"]) for f in found]
     cases = int(answer.get("fuzz_cases", 0))
     stubs = answer.get("not_implemented", [])
-    skipped = f", {len(stubs)} not implemented (501) and not exercised" if stubs else ""
+    skipped = not_exercised(checked)
     return CheckResult(
         name="contract",
         passed=not failures,
-        summary=f"{len(ctx.spec.operations) if ctx.spec else 0} endpoint(s) in the schema, "
-        f"{cases} generated case(s), {len(failures)} failure(s){skipped}",
+        summary=f"{len(ctx.backlog)} backlog item(s) checked as written "
+        f"({checked.get('checks', 0)} request(s)), "
+        f"{cases} generated case(s), {len(failures)} failure(s), "
+        f"{len(skipped)} check(s) not exercised"
+        + (f" ({len(stubs)} endpoint(s) not implemented: 501)" if stubs else ""),
         failures=failures,
+        not_exercised=skipped,
         figures={
-            "schema_mismatches": len(answer.get("schema_mismatches", [])),
+            "oracle_requests": int(checked.get("checks", 0)),
+            "oracle_findings": len(checked.get("findings", [])),
             "fuzz_cases": cases,
             "fuzz_failures": len(answer.get("fuzz_failures", [])),
             "not_implemented": len(stubs),
+            "not_exercised": len(skipped),
         },
     )

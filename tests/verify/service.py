@@ -11,6 +11,7 @@ import shutil
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from agent.backlog import load_backlog
 from agent.config import RunConfig
@@ -55,6 +56,12 @@ def plant(repo: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def as_written(backlog: Path) -> list[dict[str, Any]]:
+    """Every item of `backlog` as written, with its place in the file (`GateContext.backlog`)."""
+    items = load_backlog(backlog).backlog_items
+    return [{"index": i, "item": it.model_dump(mode="json")} for i, it in enumerate(items)]
+
+
 def verify(
     repo: Path, box: LocalSandbox, gates: list[str], backlog: Path = BACKLOG, **thresholds: float
 ) -> Evidence:
@@ -65,7 +72,7 @@ def verify(
         db_prefix=f"ba_t_{uuid.uuid4().hex[:8]}",
         timeout_s=300,
         spec=vault_spec(backlog),
-        backlog=load_backlog(backlog),
+        backlog=as_written(backlog),
         **thresholds,  # type: ignore[arg-type]
     )
     return run_gates(ctx, gates, 1)
