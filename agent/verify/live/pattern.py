@@ -38,13 +38,16 @@ class _Walk:
     """One string of the pattern: choices from the digits of `n`, repeats `stretch` long."""
 
     def __init__(self, n: int, stretch: int) -> None:
-        self.n, self.stretch = n, stretch
+        self.n, self.stretch, self.slot = n, stretch, 0
 
     def pick(self, options: str | list[Any]) -> Any:
+        """The choice the next digit of n makes, shifted per slot: no run of the first
+        option (`9790000000000`), which a simple example of another prober would be."""
         if not options:
             raise Unsupported("an empty class")
         self.n, digit = divmod(self.n, len(options))
-        return options[digit]
+        self.slot += 1
+        return options[(digit + 7 * self.slot) % len(options)]
 
     def emit(self, nodes: Any) -> str:
         return "".join(self.node(op, arg) for op, arg in nodes)
