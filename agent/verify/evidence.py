@@ -91,6 +91,7 @@ class LatencyFigures(BaseModel):
     p99_ms: float
     error_rate: float
     rate_limited: int = 0  # 429s, counted apart from errors
+    refused: int = 0  # creates a business rule refused (409, 422), counted apart from errors
 
 
 class LoadFigures(BaseModel):

@@ -1,7 +1,10 @@
 """The security gate: spec-derived probes on the running service, and bandit on its code.
 
 A bandit finding of medium or high severity fails the gate (SQL built from strings is
-B608, medium); low ones are counted only. Findings are summarised by CWE.
+B608, medium); low ones are counted only. Findings are summarised by CWE, each with the
+request that showed it, the expectation and its backlog source. What the probes could not
+set up (a row a rule refused to seed, a limit out of reach in time) is listed as not
+exercised and counted, never a failure.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from agent.verify.context import GateContext
 from agent.verify.contract_gate import note_service
 from agent.verify.evidence import CheckResult, Evidence, Failure
+from agent.verify.findings import failure, not_exercised, seed_problems
 from agent.verify.probe import run_probe
 
 FAILING_SEVERITY = {"MEDIUM", "HIGH"}
@@ -46,14 +50,17 @@ def _cwe(failure: Failure) -> str:
     return failure.where.rsplit("(", 1)[-1].rstrip(")") if "(CWE-" in failure.where else "probe"
 
 
-def status(failures: list[Failure], probes: int, severities: Counter[str]) -> str:
-    """`security_scan_status`: passed with the counts, or failed with the findings by CWE."""
+def status(failures: list[Failure], probes: int, severities: Counter[str], skipped: int = 0) -> str:
+    """`security_scan_status`: passed with the counts, or failed with the findings by CWE;
+    either way how many cases were not exercised."""
+    unexercised = f"; {skipped} not exercised" if skipped else ""
     if failures:
         by_cwe = Counter(_cwe(f) for f in failures)
-        return "failed: " + ", ".join(f"{cwe} x{n}" for cwe, n in sorted(by_cwe.items()))
+        found = ", ".join(f"{cwe} x{n}" for cwe, n in sorted(by_cwe.items()))
+        return f"failed: {found}{unexercised}"
     return (
         f"passed: 0 findings (probes: {probes}; bandit: {severities['high']} high, "
-        f"{severities['medium']} medium, {severities['low']} low)"
+        f"{severities['medium']} medium, {severities['low']} low{unexercised})"
     )
 
 
@@ -63,25 +70,25 @@ def security(ctx: GateContext, evidence: Evidence) -> CheckResult:
     note_service(evidence, answer)
     failures = [outcome.failure] if outcome.failure else []
     failures += [
-        Failure(check="security", where=f"{f['where']} ({f['cwe']})", message=f["message"])
+        failure(ctx, "security", f, f"{f['where']} ({f['cwe']})")
         for f in answer.get("findings", [])
     ]
-    failures += [
-        Failure(check="security", where=p["where"], message=p["message"])
-        for p in answer.get("seed_problems", [])
-    ]
+    failures += seed_problems(ctx, "security", answer)
     found, severities = bandit(ctx)
     failures += found
     probes = int(answer.get("probes", 0))
-    evidence.security_status = status(failures, probes, severities)
+    skipped = not_exercised("security", answer)
+    evidence.security_status = status(failures, probes, severities, len(skipped))
     return CheckResult(
         name="security",
         passed=not failures,
         summary=evidence.security_status,
         failures=failures,
+        not_exercised=skipped,
         figures={
             "probes": probes,
             "findings": len(failures),
+            "not_exercised": len(skipped),
             "bandit_high": severities["high"],
             "bandit_medium": severities["medium"],
             "bandit_low": severities["low"],

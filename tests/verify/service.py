@@ -1,4 +1,5 @@
-"""A small generated service to plant defects in: tests/data/vault.json, scaffolded once.
+"""A small generated service to plant defects in: tests/data/vault.json (or another backlog),
+scaffolded once.
 
 Each test copies the clean tree, edits one file, runs one gate with the local sandbox and
 the machine's PostgreSQL and Redis, and reads the failure back through the report.
@@ -10,6 +11,7 @@ import shutil
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from agent.backlog import load_backlog
 from agent.config import RunConfig
@@ -27,14 +29,16 @@ from sandbox.local import LocalSandbox
 from tests.conftest import HOST_SERVICES
 
 BACKLOG = Path(__file__).parents[1] / "data" / "vault.json"
+LIBRARY = Path(__file__).parents[1] / "data" / "library.json"
+GYM = Path(__file__).parents[2] / "evals/suites/builtin/gym-lesson-capacity/backlog.json"
 
 
-def vault_spec() -> ServiceSpec:
-    return compile_backlog(load_backlog(BACKLOG))
+def vault_spec(backlog: Path = BACKLOG) -> ServiceSpec:
+    return compile_backlog(load_backlog(backlog))
 
 
-def scaffold(repo: Path, box: LocalSandbox) -> None:
-    spec = vault_spec()
+def scaffold(repo: Path, box: LocalSandbox, backlog: Path = BACKLOG) -> None:
+    spec = vault_spec(backlog)
     for item in spec.item_ids():
         scaffold_item(repo, spec, item, ruff_formatter(box))
 
@@ -52,14 +56,23 @@ def plant(repo: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def verify(repo: Path, box: LocalSandbox, gates: list[str], **thresholds: float) -> Evidence:
+def as_written(backlog: Path) -> list[dict[str, Any]]:
+    """Every item of `backlog` as written, with its place in the file (`GateContext.backlog`)."""
+    items = load_backlog(backlog).backlog_items
+    return [{"index": i, "item": it.model_dump(mode="json")} for i, it in enumerate(items)]
+
+
+def verify(
+    repo: Path, box: LocalSandbox, gates: list[str], backlog: Path = BACKLOG, **thresholds: float
+) -> Evidence:
     ctx = GateContext(
         sandbox=box,
         services=HOST_SERVICES,
         repo=repo,
         db_prefix=f"ba_t_{uuid.uuid4().hex[:8]}",
         timeout_s=300,
-        spec=vault_spec(),
+        spec=vault_spec(backlog),
+        backlog=as_written(backlog),
         **thresholds,  # type: ignore[arg-type]
     )
     return run_gates(ctx, gates, 1)

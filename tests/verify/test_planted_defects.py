@@ -116,8 +116,12 @@ def test_missing_rate_limit(vault: Path, local_box: Box) -> None:
         "",
     )
     evidence = verify(vault, local_box(vault), ["security"])
-    failures = _failures(evidence.checks[0])
-    assert "POST /auth/login (CWE-770): no 429 past the limit of 3/minute" in failures
+    [found] = [f for f in evidence.checks[0].failures if f.where == "POST /auth/login (CWE-770)"]
+    assert found.message.startswith("no 429 past the limit of 3/minute: 8 requests answered")
+    assert found.expected == "429 with Retry-After within 2x3+2 requests in 60s"
+    assert found.source == "backlog_items[0].api_requirements[1].rate_limit"
+    assert found.exchange and found.exchange.method == "POST"
+    assert found.exchange.path == "/auth/login" and found.exchange.status == 401
 
 
 def test_sql_built_by_concatenation(vault: Path, local_box: Box) -> None:

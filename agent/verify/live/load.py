@@ -1,7 +1,11 @@
 """A short, bounded load test: fixed concurrency for a fixed time on read and write endpoints.
 
 Endpoints with a rate limit are left out (the limit would turn the test into a count of
-429s); 429s that still happen are counted apart from errors.
+429s); 429s that still happen are counted apart from errors, and so are creates a rule
+refuses (409, 422: a full lesson, a book already on loan), which are not errors of the
+service. An endpoint with no seeded row to address, or whose creates were mostly refused,
+is reported "not exercised" with why. Each endpoint keeps its first error and its slowest
+request as evidence.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from typing import Any
 import httpx
 
 from . import values
+from .exchange import exchange
 from .world import Op, World, fill, where
+
+REFUSALS = (409, 422)  # a create a rule refused under load: counted apart from errors
 
 
 @dataclass
@@ -25,22 +32,43 @@ class Target:
     path: str
     op: Op
     refs: dict[str, str]
+    role: str = "plain"
+    attempt: int = 0  # the values' variant seeding found the service accepts
     samples: list[float] = field(default_factory=list)
     errors: int = 0
     limited: int = 0
+    refused: int = 0
+    error: dict[str, Any] | None = None  # the first error: request and answer
+    slowest: tuple[float, dict[str, Any]] | None = None
+
+    def note(self, seconds: float, body: Any, reply: httpx.Response | None) -> None:
+        """Count one answer; keep the first error and the slowest request."""
+        status = reply.status_code if reply is not None else 599
+        self.samples.append(seconds)
+        self.limited += status == 429
+        refused = self.method == "POST" and status in REFUSALS
+        self.refused += refused
+        failed = status >= 400 and status != 429 and not refused
+        self.errors += failed
+        if failed and self.error is None:
+            self.error = exchange(self.method, self.path, body, reply)
+        if self.slowest is None or seconds > self.slowest[0]:
+            self.slowest = (seconds, exchange(self.method, self.path, body, reply))
 
 
 def targets(world: World) -> tuple[list[Target], list[str]]:
-    """The endpoints under load (reads by id, lists, creates) and those left out, with why."""
+    """The endpoints under load (reads by id, lists, creates) and those left out, with why
+    (rate-limited ones; one with no seeded row to address is not exercised)."""
     chosen, left = [], []
     owner = world.users[0] if world.users else None
     for op in world.ops("read", "list", "create"):
         if op.get("rate_limit"):
             left.append(f"{where(op)}: rate-limited ({op['rate_limit']['text']})")
             continue
-        row = world.row(op["entity"] if op.get("item_param") else op.get("parent_entity"), owner)
+        needed = op["entity"] if op.get("item_param") else op.get("parent_entity")
+        row = world.row(needed, owner)
         if op.get("path_params") and row is None:
-            left.append(f"{where(op)}: no seeded row to address")
+            world.skip("load", op, f"no {needed} row to address: {world.missing(needed)}")
             continue
         params = dict(row.params) if row else {}
         if row and op.get("parent_param") and not op.get("item_param"):
@@ -51,7 +79,9 @@ def targets(world: World) -> tuple[list[Target], list[str]]:
             if (r := world.row(fk["ref_entity"], owner))
         }
         path = fill(op, row) if op.get("item_param") else fill(op, None, params)
-        chosen.append(Target(where(op), op["method"], path, op, refs))
+        entity = op["entity"] or ""
+        role, attempt = world.role(entity), world.attempts.get(entity, 0)
+        chosen.append(Target(where(op), op["method"], path, op, refs, role, attempt))
     return chosen, left
 
 
@@ -60,16 +90,17 @@ async def _worker(
 ) -> None:
     while time.perf_counter() < deadline:
         target: Target = next(pick)
-        body = values.body(target.op["body"], target.refs) if target.method == "POST" else None
+        body = None
+        if target.method == "POST":
+            body = values.body(target.op["body"], target.refs, target.role, target.attempt)
         started = time.perf_counter()
         try:
-            reply = await client.request(target.method, target.path, json=body, headers=headers)
-            status = reply.status_code
+            reply: httpx.Response | None = await client.request(
+                target.method, target.path, json=body, headers=headers
+            )
         except httpx.HTTPError:
-            status = 599
-        target.samples.append(time.perf_counter() - started)
-        target.limited += status == 429
-        target.errors += status >= 400 and status != 429
+            reply = None
+        target.note(time.perf_counter() - started, body, reply)
 
 
 def quantile(samples: list[float], q: float) -> float:
@@ -77,7 +108,9 @@ def quantile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
-def figures(samples: list[float], errors: int, limited: int, seconds: float) -> dict[str, Any]:
+def figures(
+    samples: list[float], errors: int, limited: int, seconds: float, refused: int = 0
+) -> dict[str, Any]:
     count = len(samples)
     return {
         "requests": count,
@@ -87,6 +120,7 @@ def figures(samples: list[float], errors: int, limited: int, seconds: float) -> 
         "p99_ms": round(quantile(samples, 0.99), 1),
         "error_rate": round(errors / count, 4) if count else 0.0,
         "rate_limited": limited,
+        "refused": refused,
     }
 
 
@@ -105,25 +139,48 @@ async def hammer(
         return time.perf_counter() - started
 
 
+def _mostly_refused(world: World, chosen: list[Target]) -> None:
+    """A create whose requests a rule mostly refused was not really loaded: say so."""
+    for t in chosen:
+        if t.samples and t.refused * 2 > len(t.samples):
+            reason = (
+                f"{t.refused} of {len(t.samples)} creates under load were refused by a rule "
+                f"(409/422, e.g. a full parent or a duplicate): its figures are mostly refusals"
+            )
+            world.skip("load", t.op, reason)
+
+
 def run(world: World, options: dict[str, Any]) -> dict[str, Any]:
     chosen, left = targets(world)
+    done = {"left_out": left, "seed_problems": world.problems}
     if not chosen:
-        return {"overall": None, "endpoints": {}, "left_out": left, "seed_problems": world.problems}
+        return {"overall": None, "endpoints": {}, **done, "not_exercised": world.not_exercised}
     headers = world.users[0].auth if world.users else {}
     seconds = asyncio.run(
         hammer(
             str(world.http.base_url), chosen, headers, options["concurrency"], options["duration_s"]
         )
     )
+    _mostly_refused(world, chosen)
     samples = [s for t in chosen for s in t.samples]
     overall = figures(
-        samples, sum(t.errors for t in chosen), sum(t.limited for t in chosen), seconds
+        samples,
+        sum(t.errors for t in chosen),
+        sum(t.limited for t in chosen),
+        seconds,
+        sum(t.refused for t in chosen),
     )
     return {
         "overall": overall,
-        "endpoints": {t.name: figures(t.samples, t.errors, t.limited, seconds) for t in chosen},
-        "left_out": left,
+        "endpoints": {
+            t.name: figures(t.samples, t.errors, t.limited, seconds, t.refused) for t in chosen
+        },
+        "evidence": {
+            t.name: {"error": t.error, "slowest": t.slowest[1] if t.slowest else None}
+            for t in chosen
+        },
         "duration_s": round(seconds, 2),
         "concurrency": options["concurrency"],
-        "seed_problems": world.problems,
+        **done,
+        "not_exercised": world.not_exercised,
     }

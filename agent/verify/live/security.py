@@ -2,19 +2,26 @@
 
 Every finding names its CWE: the refused-token probes (306, 287, 613, 347), one user
 reaching another's resource (639), SQL injection answered with a 5xx (89), oversized
-input accepted or crashing (770 / 400), a missing rate limit (770), a stack trace in an
-error body (209).
+input accepted or crashing (770 / 400), a missing rate limit (770, `ratelimit`), a stack
+trace in an error body (209). Each carries the request that showed it and the answer
+(`exchange`), what was expected, and which part of the endpoint's declaration asked for it
+(`declared`: auth_required, rate_limit, request_schema.<field>, endpoint). A probe that
+needs a row seeding could not make is "not exercised", with why.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from . import tokens, values
-from .world import Op, Row, User, World, fill, where
+from . import ratelimit, tokens, values
+from .address import needed, path_of, payload, target
+from .exchange import exchange
+from .world import Op, User, World, fill, where
 
 SQLI = ["'", "' OR '1'='1' --", "'; DROP TABLE users; --", '" OR 1=1 --', "1 UNION SELECT NULL--"]
 OVERSIZED = "x" * 1_048_576
@@ -28,10 +35,15 @@ class Probe:
 
     world: World
     sent: int = 0
-    findings: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
 
-    def find(self, cwe: str, op: Op, message: str) -> None:
-        self.findings.append({"cwe": cwe, "where": where(op), "message": message})
+    def find(
+        self, cwe: str, op: Op, message: str, sent: dict[str, Any] | None = None, **why: str
+    ) -> None:
+        """A finding; `why` holds `expected` and `declared` (see the module's docstring)."""
+        self.findings.append(
+            {"cwe": cwe, "where": where(op), "message": message, "exchange": sent, **why}
+        )
 
     def send(
         self, op: Op, path: str, headers: dict[str, str], payload: Any = None
@@ -48,107 +60,110 @@ class Probe:
             # the service closed the connection before reading the body (a big one): refused
             return httpx.Response(CLOSED)
         if reply.status_code >= 400 and any(mark in reply.text for mark in LEAKS):
-            self.find(
-                "CWE-209",
-                op,
-                f"error body ({reply.status_code}) carries a stack trace or driver text",
-            )
+            message = f"error body ({reply.status_code}) carries a stack trace or driver text"
+            sent = exchange(op["method"], path, payload, reply)
+            self.find("CWE-209", op, message, sent, expected="an error body without internals")
         return reply
-
-
-def _payload(world: World, op: Op, owner: User | None) -> dict[str, Any]:
-    fields = op["query"] if op["method"] in ("GET", "DELETE") else op["body"]
-    entity = world.entity(op["entity"])
-    refs = {}
-    for fk in (entity or {}).get("foreign_keys") or []:
-        row = world.row(fk["ref_entity"], owner)
-        if row:
-            refs[fk["column"]] = row.id
-    return values.body(fields, refs) if fields else {}
-
-
-def _target(world: World, op: Op, owner: User | None) -> Row | None:
-    if op.get("item_param"):
-        return world.row(op["entity"], owner)
-    return world.row(op.get("parent_entity"), owner) if op.get("parent_param") else None
-
-
-def _parent_row(row: Row | None, op: Op) -> Row | None:
-    if row and op.get("parent_param") and not op.get("item_param"):
-        return Row(row.entity, "", row.owner, {**row.params, op["parent_param"]: row.id})
-    return row
 
 
 def auth(probe: Probe, op: Op, user: User) -> None:
     """Missing, malformed, expired, wrongly-signed and unsigned tokens all get 401."""
-    path = fill(op, _parent_row(_target(probe.world, op, user), op))
+    path = path_of(probe.world, op, user)
     for name, cwe, headers in tokens.refused(user.id, probe.world.secret):
-        reply = probe.send(op, path, headers, _payload(probe.world, op, user))
+        body = payload(probe.world, op, user)
+        reply = probe.send(op, path, headers, body)
         if reply.status_code not in (401, 429):
-            probe.find(cwe, op, f"{name} answered {reply.status_code}, not 401")
+            sent = exchange(op["method"], path, body, reply)
+            message = f"{name} answered {reply.status_code}, not 401"
+            probe.find(cwe, op, message, sent, expected="401", declared="auth_required")
 
 
 def ownership(probe: Probe, op: Op, owner: User, other: User) -> None:
     """A user other than the owner cannot read, change or add under the owner's resource."""
-    row = _target(probe.world, op, owner)
+    entity = needed(op) or op["entity"]  # a top-level list: one of the rows it lists
+    row = probe.world.row(entity, owner)
     if row is None:
+        reason = f"no {entity} row to try another user on: {probe.world.missing(entity)}"
+        probe.world.skip("ownership", op, reason)
         return
-    reply = probe.send(
-        op, fill(op, _parent_row(row, op)), other.auth, _payload(probe.world, op, other)
-    )
+    path, body = path_of(probe.world, op, owner), payload(probe.world, op, other)
+    reply = probe.send(op, path, other.auth, body)
     leaked = op["kind"] == "list" and row.id in reply.text
     if (reply.status_code < 300 and op["kind"] != "list") or leaked:
-        probe.find("CWE-639", op, f"another user's {op['entity']} answered {reply.status_code}")
+        message = f"another user's {op['entity']} answered {reply.status_code}"
+        sent = exchange(op["method"], path, body, reply)
+        expected = "the owner's rows left out" if leaked else "404 (or 403) for another user"
+        probe.find("CWE-639", op, message, sent, expected=expected, declared="auth_required")
+
+
+def _oversized(probe: Probe, op: Op, user: User | None, name: str) -> None:
+    headers = user.auth if user and op["auth_required"] else {}
+    path = path_of(probe.world, op, user)
+    body = {**payload(probe.world, op, user), name: OVERSIZED}
+    reply = probe.send(op, path, headers, body)
+    status = reply.status_code
+    if status >= 500 or status < 400:
+        cwe = "CWE-400" if status >= 500 else "CWE-770"
+        sent = exchange(op["method"], path, body, reply)
+        message = f"a 1 MB {name} answered {status}, not 4xx"
+        probe.find(cwe, op, message, sent, expected="4xx", declared=f"request_schema.{name}")
 
 
 def injection(probe: Probe, op: Op, user: User | None) -> None:
     """SQL-injection and 1 MB strings in every text field: a 4xx (or a plain 2xx), never 5xx."""
+    if needed(op) and target(probe.world, op, user) is None:
+        reason = f"no {needed(op)} row to address: {probe.world.missing(needed(op))}"
+        probe.world.skip("injection", op, reason)
+        return
     headers = user.auth if user and op["auth_required"] else {}
-    path = fill(op, _parent_row(_target(probe.world, op, user), op))
+    path = path_of(probe.world, op, user)
     fields = op["query"] if op["method"] in ("GET", "DELETE") else op["body"]
     for field_ in filter(values.is_text, fields):
         for text in SQLI:
-            payload = {**_payload(probe.world, op, user), field_["name"]: text}
-            status = probe.send(op, path, headers, payload).status_code
-            if status >= 500:
-                probe.find("CWE-89", op, f"{field_['name']}={text!r} answered {status}")
-        if op["method"] in ("GET", "DELETE"):
-            continue
-        status = probe.send(
-            op, path, headers, {**_payload(probe.world, op, user), field_["name"]: OVERSIZED}
-        ).status_code
-        if status >= 500 or status < 400:
-            cwe = "CWE-400" if status >= 500 else "CWE-770"
-            probe.find(cwe, op, f"a 1 MB {field_['name']} answered {status}, not 4xx")
+            body = {**payload(probe.world, op, user), field_["name"]: text}
+            reply = probe.send(op, path, headers, body)
+            if reply.status_code >= 500:
+                sent = exchange(op["method"], path, body, reply)
+                message = f"{field_['name']}={text!r} answered {reply.status_code}"
+                declared = f"request_schema.{field_['name']}"
+                probe.find(
+                    "CWE-89", op, message, sent, expected="4xx or 2xx, never 5xx", declared=declared
+                )
+        if op["method"] not in ("GET", "DELETE"):
+            _oversized(probe, op, user, field_["name"])
     for name in op.get("path_params") or []:
-        status = probe.send(
-            op, fill(op, None, {name: "1' OR '1'='1"}), headers, _payload(probe.world, op, user)
-        ).status_code
-        if status >= 500 or status < 400:
-            probe.find("CWE-89", op, f"path parameter {name} with SQL answered {status}, not 4xx")
+        bad = fill(op, None, {name: "1' OR '1'='1"})
+        body = payload(probe.world, op, user)
+        reply = probe.send(op, bad, headers, body)
+        if reply.status_code >= 500 or reply.status_code < 400:
+            sent = exchange(op["method"], bad, body, reply)
+            message = f"path parameter {name} with SQL answered {reply.status_code}, not 4xx"
+            probe.find("CWE-89", op, message, sent, expected="4xx", declared="endpoint")
 
 
-def rate_limit(probe: Probe, op: Op, user: User | None) -> None:
-    """Past its limit the endpoint answers 429 with Retry-After (within two windows' worth)."""
-    limit = op["rate_limit"]["count"]
-    headers = user.auth if user and op["auth_required"] else {}
-    path = fill(op, _parent_row(_target(probe.world, op, user), op))
-    for _ in range(min(2 * limit + 2, 400)):
-        reply = probe.send(op, path, headers, _payload(probe.world, op, user))
-        if reply.status_code == 429:
-            if "retry-after" not in reply.headers:
-                probe.find("CWE-770", op, "429 without a Retry-After header")
-            return
-    probe.find("CWE-770", op, f"no 429 past the limit of {op['rate_limit']['text']}")
+def limited(probe: Probe, owner: User | None) -> None:
+    """The rate-limit probe on every limited endpoint, within one time budget overall (the
+    gate's command has a timeout; a slow limit must not spend it all)."""
+    deadline = time.monotonic() + ratelimit.BUDGET_S
+    for op in probe.world.ops():
+        if not op.get("rate_limit"):
+            continue
+        left = min(ratelimit.DEADLINE_S, deadline - time.monotonic())
+        if left <= 1:
+            reason = f"the rate-limit probes' budget of {ratelimit.BUDGET_S:g}s was spent"
+            probe.world.skip("rate_limit", op, reason)
+            continue
+        probe.sent += ratelimit.probe(probe, op, owner, deadline_s=left)
 
 
 def run(world: World) -> dict[str, Any]:
     probe = Probe(world)
     owner = world.users[0] if world.users else None
     other = world.users[1] if len(world.users) > 1 else None
+    stand_in = owner or User(str(uuid.uuid4()), "")  # refused tokens need no real user
     for op in world.ops():
-        if op["auth_required"] and owner:
-            auth(probe, op, owner)
+        if op["auth_required"]:
+            auth(probe, op, stand_in)
     for op in world.ops("read", "list", "update", "replace", "create", "delete"):
         entity = world.entity(op.get("parent_entity") if op["kind"] == "create" else op["entity"])
         if owner and other and op["auth_required"] and entity and entity.get("owner_chain"):
@@ -157,7 +172,10 @@ def run(world: World) -> dict[str, Any]:
     for op in world.ops():
         if op["kind"] != "delete" and op not in stubs:
             injection(probe, op, owner)
-    for op in world.ops():
-        if op.get("rate_limit"):
-            rate_limit(probe, op, owner)
-    return {"probes": probe.sent, "findings": probe.findings, "seed_problems": world.problems}
+    limited(probe, owner)
+    return {
+        "probes": probe.sent,
+        "findings": probe.findings,
+        "seed_problems": world.problems,
+        "not_exercised": world.not_exercised,
+    }
