@@ -2,6 +2,8 @@
 
 Targets, each built without a model:
 - the examples (`examples/*.json`) and `tests/data/shapes.json`, scaffolded;
+- `tests/data/library.json` with its rules written in (a unique loan per copy, no
+  overlapping appointments, limits of 600/minute, 1000/minute and 10/second);
 - every built-in eval task that has a reference solution (`evals/suites/builtin`): the
   starter, the scaffold of its backlog, then its `reference/` files (what passes its
   hidden tests).
@@ -49,6 +51,19 @@ def _scaffolded(backlog: Path) -> Build:
     return build
 
 
+def _with_rules(backlog: Path) -> Build:
+    """The library backlog with the rules a model would write (one copy per book, no
+    overlapping appointments: both refuse with 409), as tests/verify/rules.py writes them."""
+    from tests.verify.rules import library_rules
+
+    def build(repo: Path, workdir: Path) -> tuple[Path, bool]:
+        scaffold_backlog(backlog, repo)
+        library_rules(repo)
+        return backlog, True
+
+    return build
+
+
 def _reference(task: Any) -> Build:
     def build(repo: Path, workdir: Path) -> tuple[Path, bool]:
         task.materialize_reference(repo)
@@ -62,6 +77,7 @@ def targets() -> dict[str, Build]:
         f"example:{p.stem}": _scaffolded(p) for p in sorted((ROOT / "examples").glob("*.json"))
     }
     found["shapes"] = _scaffolded(ROOT / "tests" / "data" / "shapes.json")
+    found["library+rules"] = _with_rules(ROOT / "tests" / "data" / "library.json")
     for task in load_suite(ROOT / "evals" / "suites" / "builtin"):
         if task.has_reference:
             found[f"eval:{task.id}"] = _reference(task)

@@ -188,13 +188,19 @@ def _build_starter(starter: Path, dest: Path) -> None:
 
 
 def _overlay(source: Path, dest: Path, skip: set[str] | None = None) -> None:
-    """Copy every file under `source` onto `dest` (relative paths kept)."""
+    """Copy every file under `source` onto `dest` (relative paths kept); Python files are
+    then formatted by the service's own ruff settings (its lines are 120 wide, this
+    project's 100), as a model's edits would be before its lint gate."""
+    copied = []
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
         if path.is_dir() or str(rel) in (skip or set()) or "__pycache__" in rel.parts:
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / rel)
+        copied.append(str(rel))
+    if any(c.endswith(".py") for c in copied):
+        host_ruff(dest)([c for c in copied if c.endswith(".py")])
 
 
 def _commit_tree(repo: Path, message: str) -> None:

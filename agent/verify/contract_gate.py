@@ -9,14 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent.verify.context import GateContext
-from agent.verify.evidence import (
-    CheckResult,
-    Evidence,
-    Exchange,
-    Failure,
-    NotExercised,
-    ServiceFigures,
-)
+from agent.verify.evidence import CheckResult, Evidence, Failure, ServiceFigures
+from agent.verify.findings import exchange, not_exercised
 from agent.verify.probe import run_probe
 
 MAX_EXAMPLES = 5  # per operation: a bounded run, not a soak
@@ -40,10 +34,6 @@ def note_service(evidence: Evidence, answer: dict[str, Any]) -> None:
         )
 
 
-def _exchange(raw: dict[str, Any] | None) -> Exchange | None:
-    return Exchange.model_validate(raw) if raw and raw.get("method") else None
-
-
 def oracle_failures(answer: dict[str, Any]) -> list[Failure]:
     """The oracle's findings: each with its request and response, expectation and source."""
     return [
@@ -52,24 +42,11 @@ def oracle_failures(answer: dict[str, Any]) -> list[Failure]:
             where=f["where"],
             message=f["message"]
             + (f" (and {f['repeats']} more request(s) like it)" if f.get("repeats") else ""),
-            exchange=_exchange(f.get("exchange")),
+            exchange=exchange(f.get("exchange")),
             expected=f.get("expected"),
             source=f.get("source"),
         )
         for f in answer.get("findings", [])
-    ]
-
-
-def not_exercised(answer: dict[str, Any]) -> list[NotExercised]:
-    """What a probe could not set up, with why (and the refused exchange, if any)."""
-    return [
-        NotExercised(
-            check=n.get("check", "contract"),
-            where=n["where"],
-            reason=n["reason"],
-            exchange=_exchange(n.get("exchange")),
-        )
-        for n in answer.get("not_exercised", [])
     ]
 
 
@@ -84,7 +61,7 @@ def contract(ctx: GateContext, evidence: Evidence) -> CheckResult:
     failures += [Failure(check="contract", where=f["where"], message=f["message"]) for f in found]
     cases = int(answer.get("fuzz_cases", 0))
     stubs = answer.get("not_implemented", [])
-    skipped = not_exercised(checked)
+    skipped = not_exercised("contract", answer) + not_exercised("contract", checked)
     return CheckResult(
         name="contract",
         passed=not failures,

@@ -70,4 +70,5 @@ def run(world: World, options: dict[str, Any], out_dir: Path) -> dict[str, Any]:
         "fuzz_failures": failures,
         "fuzz_cases": cases,
         "not_implemented": [where(op) for op in skip],
+        "not_exercised": world.not_exercised,  # what seeding could not make, and why
     }

@@ -16,14 +16,14 @@ unknown parent's 404, a rate limit's 429) is "not exercised", with its request a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
 from . import conformance, instances
 from .backlog import Body, Endpoint, endpoints
-from .world import Op, Row, World, fill
+from .world import Op, Row, World, create, fill
 
 TRIM = 500
 Sent = tuple[httpx.Response, dict[str, Any]]  # the answer, and the exchange that shows it
@@ -295,11 +295,33 @@ def _refused(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Se
         o.find(ep, f"server error on an invalid request ({v.label})", "4xx", source, exchange)
 
 
+def _fresh(o: Oracle, op: Op, path: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The same request under new parents: a fresh parent row for a nested create, fresh
+    rows for the ids the body points at (a unique pair, a parent's capacity, is then free)."""
+    world, owner = o.world, (o.world.users[0] if o.world.users else None)
+    users = world.spec.get("user_entity")
+    if op.get("parent_param") and op.get("parent_entity") not in (None, users):
+        parent = create(world, op["parent_entity"], owner)
+        if parent is not None:
+            params = {**parent.params, op["parent_param"]: parent.id}
+            path = fill(op, Row(parent.entity, "", owner, params))
+    for fk in (world.entity(op.get("entity")) or {}).get("foreign_keys") or []:
+        if fk["column"] in body and fk["ref_entity"] != users:
+            row = create(world, fk["ref_entity"], owner)
+            body = {**body, fk["column"]: row.id} if row else body
+    return path, body
+
+
 def _bodies(o: Oracle, ep: Endpoint, op: Op, path: str) -> None:
     assert ep.request is not None
     known = _known(o, ep.request)
     for v in _variants(ep.request, _refs(o.world, op), ep.method == "PATCH", known):
         reply, exchange = o.send(ep, path, v.body)
+        if reply is not None and v.valid and reply.status_code == 409 and ep.method == "POST":
+            fresh_path, fresh_body = _fresh(o, op, path, v.body)
+            if (fresh_path, fresh_body) != (path, v.body):  # a conflict with what was there
+                v = replace(v, body=fresh_body)
+                reply, exchange = o.send(ep, fresh_path, fresh_body)
         if reply is None:
             return
         if v.valid and reply.status_code < 300:
