@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -54,6 +55,7 @@ def _scaffolded(backlog: Path) -> Build:
 def _with_rules(backlog: Path) -> Build:
     """The library backlog with the rules a model would write (one copy per book, no
     overlapping appointments: both refuse with 409), as tests/verify/rules.py writes them."""
+    sys.path.insert(0, str(ROOT))  # the rules live beside the tests that use them
     from tests.verify.rules import library_rules
 
     def build(repo: Path, workdir: Path) -> tuple[Path, bool]:
