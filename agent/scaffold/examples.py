@@ -44,6 +44,10 @@ def _string(field: FieldSpec, seed: int) -> str:
     return (text * (low // max(len(text), 1) + 1))[: max(low, min(len(text), high))]
 
 
+LATER = re.compile(r"end|until|finish|due|check_?out|expire|close|stop|valid_to", re.I)
+LATER_FIXED = {"datetime": "2030-01-02T05:04:05Z", "date": "2030-01-03"}
+
+
 def valid(field: FieldSpec, seed: int = 1) -> Any:
     """A value the request model accepts for `field`."""
     if field.example is not None:
@@ -53,13 +57,19 @@ def valid(field: FieldSpec, seed: int = 1) -> Any:
     if field.type in {"string", "text"}:
         return _string(field, seed)
     if field.type in {"integer", "number"}:
-        low = field.minimum if field.minimum is not None else 0
-        high = field.maximum if field.maximum is not None else low + 100
-        value = min(max(low, 1), high)
-        return int(value) if field.type == "integer" else float(value)
+        return _number(field)
     if field.type == "uuid":
         return f"00000000-0000-4000-8000-{seed:012d}"
-    return FIXED[field.type]
+    later = field.type in LATER_FIXED and LATER.search(field.name)
+    # an end after its start: a rule may check the order
+    return LATER_FIXED[field.type] if later else FIXED[field.type]
+
+
+def _number(field: FieldSpec) -> int | float:
+    low = field.minimum if field.minimum is not None else 0
+    high = field.maximum if field.maximum is not None else low + 100
+    value = min(max(low, 1), high)
+    return int(value) if field.type == "integer" else float(value)
 
 
 def _bad_pattern(field: FieldSpec) -> tuple[Any, str] | None:
