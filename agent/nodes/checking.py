@@ -7,10 +7,12 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
+from agent.backlog import load_backlog
 from agent.context import RunContext
 from agent.scaffold.workspace import Manifest
-from agent.state import RunState, item, put_item
+from agent.state import ItemRecord, RunState, item, put_item
 from agent.verify.gates import GateContext, run_gates
+from agent.verify.proof.step import prove
 
 
 def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -30,15 +32,40 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         p95_ms=ctx.config.p95_ms,
     )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
+    source = next(i for i in load_backlog(ctx.config.backlog).backlog_items if i.id == record.id)
+    evidence.proof = prove(gate_ctx, evidence, source)
     record.evidence.append(evidence)
     record.status = "verified"
     summary = ", ".join(
         f"{c.name} {'ok' if c.passed else 'FAILED'} ({c.summary})" for c in evidence.checks
     )
     ctx.record(
-        "verify", item=record.id, iteration=iteration, passed=evidence.passed, message=summary
+        "verify",
+        item=record.id,
+        iteration=iteration,
+        passed=evidence.passed,
+        verdict=record.verdict,
+        message=f"{summary}; {_criteria_line(record)}",
     )
     return put_item(state, record)
+
+
+def _criteria_line(record: ItemRecord) -> str:
+    """`criteria 4/5 met (proven), 1 passed but unproven; proof 21.3 s`."""
+    statuses = [s.status for s in record.standings()]
+    line = f"criteria {statuses.count('met')}/{len(statuses)} met (proven)"
+    if "passed but unproven" in statuses:
+        line += f", {statuses.count('passed but unproven')} passed but unproven"
+    proof = record.evidence[-1].proof if record.evidence else None
+    return line + (f"; proof {proof.duration_s} s" if proof and proof.mutants else "")
+
+
+def signature(record: ItemRecord) -> str:
+    """What is wrong after the last verify, without timings: the gates' failures and the
+    criteria not met. Equal twice in a row: the repair is stuck."""
+    last = record.evidence[-1] if record.evidence else None
+    criteria = [f"{n}:{s.status}" for n, s in enumerate(record.standings(), 1) if s.status != "met"]
+    return "|".join([last.signature() if last else "", *criteria])
 
 
 def _minutes_since(started_at: str) -> float:
@@ -51,7 +78,7 @@ def why_stop(state: RunState, context: RunContext) -> str | None:
     evidence = record.evidence
     limit = config.time_limit_min
     stops = [
-        (record.passed, "all gates passed"),
+        (record.passed, "passed: every gate, every criterion proven, nothing left"),
         (context.model.offline, "the offline model cannot repair"),
         (bool(record.stop_reason), record.stop_reason or ""),
         (
@@ -59,7 +86,7 @@ def why_stop(state: RunState, context: RunContext) -> str | None:
             f"max repair iterations ({config.max_repairs}) reached",
         ),
         (
-            len(evidence) >= 2 and evidence[-1].signature() == evidence[-2].signature(),
+            len(evidence) >= 2 and signature(record) == _before(record),
             "stuck: the same failures twice in a row",
         ),
         (
@@ -68,6 +95,11 @@ def why_stop(state: RunState, context: RunContext) -> str | None:
         ),
     ]
     return next((reason for hit, reason in stops if hit), None)
+
+
+def _before(record: ItemRecord) -> str:
+    """The signature the item had one verify earlier."""
+    return signature(record.model_copy(update={"evidence": record.evidence[:-1]}))
 
 
 def after_verify(state: RunState, runtime: Runtime[RunContext]) -> Literal["repair", "deliver"]:
