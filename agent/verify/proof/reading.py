@@ -55,10 +55,6 @@ BOUND_WORDS = [
 ]  # fmt: skip
 SHAPES = ("pattern", "format", "enum")  # what "invalid" or "malformed" breaks, first declared
 FORMATS = {"email", "uri", "url", "uuid", "date", "datetime", "date-time"}
-SCHEMA_KEYS = {
-    "type", "properties", "required", "additionalProperties", "items", "description",
-    "title", "$schema", "$defs", "definitions", "example", "examples",
-}  # fmt: skip
 VERBS = {
     "POST": r"creat|add|regist|sign(s|ing)? ?up|submit|log(s|ging)? ?in|login|new\b",
     "GET:list": r"\blist",
@@ -71,13 +67,12 @@ LOGIN = re.compile(r"login|log-in|signin|sign-in|token|session", re.I)
 
 
 def properties(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request schema's fields as written: JSON Schema `properties`, or the shorthand."""
+    """A request schema's fields as written: JSON Schema `properties`, else (no `type` of
+    object or array) the shorthand, where every key is a field (`title` included)."""
     found = schema.get("properties")
     if isinstance(found, dict):
         return found
-    if schema.get("type") not in (None, "object"):
-        return {}
-    return {k: v for k, v in schema.items() if k not in SCHEMA_KEYS}
+    return {} if schema.get("type") in {"object", "array"} else dict(schema)
 
 
 def declared(value: Any) -> set[str]:
