@@ -167,10 +167,8 @@ def _failures(report: Report) -> list[str]:
         ]
     for item in incomplete:
         left = [c for c in item.acceptance_criteria if c.status != "met"]
-        lines.append(
-            f"> - {item.id}: {len(left)} criteria not met, "
-            f"{len(item.not_implemented)} not implemented"
-        )
+        criteria = f"{len(left)} {'criterion' if len(left) == 1 else 'criteria'} not met"
+        lines.append(f"> - {item.id}: {criteria}, {len(item.not_implemented)} not implemented")
         lines += [f">   - criterion {c.index} ({c.status}): {c.text}" for c in left]
         lines += [f">   - ({n.kind}) {n.text}" for n in item.not_implemented]
     return [*lines, ""]

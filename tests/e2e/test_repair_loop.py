@@ -1,6 +1,7 @@
 """The implement/repair loop with a scripted model: a buggy rule fails verify in the
 sandbox, the repair prompt carries the failing test and its assertion, the fix passes, and
-the report marks the criterion met only because its test passed."""
+the report marks the criterion met only because its test passed, and failed once the rule
+was taken away (a mutant of the service without the rule module's raises)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ def test_buggy_rule_is_repaired_and_the_criterion_met(tmp_path: Path) -> None:
     assert item.status == "passed" and item.repair_iterations == 1
     rule = item.acceptance_criteria[1]
     assert rule.met and rule.tests == [flow.FAILING_TEST]
+    # proven: the test fails once the rule module's RuleViolation raises are switched off
+    assert rule.status == "met"
+    assert rule.mutant == f"the RuleViolation raises of {flow.RULES_PATH} disabled"
     assert item.not_implemented == []
     assert report.run.usage.calls == 4 and report.run.usage.input_tokens == 4800
     assert "RuleViolation" in (repo / flow.RULES_PATH).read_text()
