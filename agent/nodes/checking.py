@@ -32,8 +32,9 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         p95_ms=ctx.config.p95_ms,
     )
     evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
-    source = next(i for i in load_backlog(ctx.config.backlog).backlog_items if i.id == record.id)
-    evidence.proof = prove(gate_ctx, evidence, source)
+    items = load_backlog(ctx.config.backlog).backlog_items
+    source = next((i for i in items if i.id == record.id), None)
+    evidence.proof = prove(gate_ctx, evidence, source) if source else None
     record.evidence.append(evidence)
     record.status = "verified"
     summary = ", ".join(
@@ -45,12 +46,12 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         iteration=iteration,
         passed=evidence.passed,
         verdict=record.verdict,
-        message=f"{summary}; {_criteria_line(record)}",
+        message=f"{summary}; {criteria_line(record)}",
     )
     return put_item(state, record)
 
 
-def _criteria_line(record: ItemRecord) -> str:
+def criteria_line(record: ItemRecord) -> str:
     """`criteria 4/5 met (proven), 1 passed but unproven; proof 21.3 s`."""
     statuses = [s.status for s in record.standings()]
     line = f"criteria {statuses.count('met')}/{len(statuses)} met (proven)"

@@ -24,17 +24,19 @@ def unmet(record: ItemRecord) -> list[dict[str, Any]]:
 
 
 def repair(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """One repair round on what the last verify left: failing gates, criteria not met
-    (unproven or without a test), rules not implemented. Only a model is sent here."""
+    """One repair round on what the last verify left: the failing gates' evidence; once
+    every gate passes, the criteria not met (unproven or without a test) and the rules not
+    implemented. Only a model is sent here."""
     ctx, record = runtime.context, item(state)
     record.repairs += 1
+    incomplete = record.gates_passed  # what is left matters once the gates pass
     prompt = prompts.render(
         "repair",
         item_id=record.id,
         attempt=record.repairs,
         checks=brief(record.evidence[-1]),
-        criteria=unmet(record),
-        left=[f"({g.kind}) {g.text}" for g in record.left],
+        criteria=unmet(record) if incomplete else [],
+        left=[f"({g.kind}) {g.text}" for g in record.left] if incomplete else [],
     )
     outcome = session(runtime, record, "repair", prompt)
     record.not_implemented = claimed_gaps(record.left, outcome)
