@@ -59,7 +59,7 @@ def _keys(text: str, item: BacklogItem) -> list[str]:
         (
             "PROJ-1",
             "Deleting a project returns 204 and it is no longer listed",
-            ["endpoint:GET /api/v1/projects:DELETE /api/v1/projects/{project_id}"],
+            ["endpoint:DELETE /api/v1/projects/{project_id}"],
         ),
         (
             "TASK-1",
@@ -99,3 +99,52 @@ def test_a_malformed_field_loses_the_constraint_the_backlog_declares() -> None:
         "request field `isbn` without its pattern (POST /authors/{author_id}/books, "
         "PUT /books/{book_id})"
     )
+
+
+def test_each_clause_names_its_own_field_and_constraint() -> None:
+    """A criterion "An unknown category, a capacity below 1 or a missing date": one
+    mutant per field the backlog declares, each with the constraint its clause names."""
+    item = BacklogItem.model_validate(
+        {
+            "id": "EVT-1",
+            "user_story": "As an organiser I want to publish events.",
+            "priority": 10,
+            "api_requirements": [
+                {
+                    "method": "POST",
+                    "endpoint": "/events",
+                    "request_schema": {
+                        "category": "enum[music|sport]",
+                        "capacity": "integer(1-)",
+                        "date": "date",
+                    },
+                }
+            ],
+        }
+    )
+    text = "An unknown category, a capacity below 1 or a missing date is rejected with 422"
+    assert _keys(text, item) == [
+        "validation:category:enum:POST /events",
+        "validation:capacity:min:POST /events",
+        "validation:date:required:POST /events",
+    ]
+
+
+def test_a_comparison_of_two_fields_is_a_rule_not_a_format() -> None:
+    """A criterion "An end date before the start date is rejected" does not name the
+    dates' format: it reads as a rule."""
+    item = BacklogItem.model_validate(
+        {
+            "id": "LEAVE-1",
+            "user_story": "As an employee I want to request leave.",
+            "priority": 10,
+            "api_requirements": [
+                {
+                    "method": "POST",
+                    "endpoint": "/leave-requests",
+                    "request_schema": {"start_date": "date", "end_date": "date"},
+                }
+            ],
+        }
+    )
+    assert _keys("An end date before the start date is rejected with 422", item) == ["rule"]
