@@ -1,6 +1,7 @@
 """`backend-agent`: the command line. The edge: it reads the environment, builds the
-dependencies, and turns errors into messages and exit codes (0 ok, 1 a gate failed,
-2 bad input, 3 no sandbox)."""
+dependencies, and turns errors into messages and exit codes (0 every item passed, 1 a gate
+failed or the push was refused, 2 bad input, 3 no sandbox, 4 every gate passed but an item is
+incomplete: criteria not proven or rules not implemented)."""
 
 from __future__ import annotations
 
@@ -188,7 +189,7 @@ def _finish(config: RunConfig, outcome: runner.RunOutcome) -> None:
         pr = delivery.pull_request
         state = "draft" if pr.draft else "ready for review"
         console.print(f"pull request #{pr.number} ({state}): {pr.url}", highlight=False)
-    raise typer.Exit(0 if outcome.passed else 1)
+    raise typer.Exit(outcome.exit_code)
 
 
 def _drive(

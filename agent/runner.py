@@ -38,12 +38,14 @@ from agent.models.base import ChatModel
 from agent.models.ledger import Budgets, Ledger
 from agent.models.pricing import PriceTable
 from agent.report.schema import Report
+from agent.report.verdict import RunVerdict, run_verdict
 from agent.runs.store import RunsStore
 from agent.state import RunState
 from sandbox.base import Sandbox, SandboxError, Services
 from sandbox.select import open_sandbox
 
 STATE_DIR = ".backend-agent"
+EXIT_CODES = {"passed": 0, "failed": 1, "incomplete": 4}
 
 
 @dataclass
@@ -57,6 +59,15 @@ class RunOutcome:
     @property
     def passed(self) -> bool:
         return all(item.status == "passed" for item in self.report.items)
+
+    @property
+    def verdict(self) -> RunVerdict:
+        return run_verdict(self.report)
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed, 1 failed, 4 incomplete (the CLI's exit code)."""
+        return EXIT_CODES[self.verdict]
 
 
 def new_run(backlog_path: Path, repo: Path, **choices: Any) -> RunConfig:

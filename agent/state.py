@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from agent.scaffold.workspace import ScaffoldResult
 from agent.spec.types import Gap
 from agent.verify.evidence import Evidence
+from agent.verify.proof.verdict import ItemVerdict, Standing, item_status, standing
 
 ItemStatus = Literal["pending", "scaffolded", "implemented", "verified", "delivered"]
 
@@ -32,8 +33,29 @@ class ItemRecord(BaseModel):
     commit: str | None = None
 
     @property
-    def passed(self) -> bool:
+    def gates_passed(self) -> bool:
         return bool(self.evidence) and self.evidence[-1].passed
+
+    @property
+    def left(self) -> list[Gap]:
+        """What is not implemented: rules, calculations, endpoints (criteria stand apart)."""
+        return [g for g in self.not_implemented if g.kind != "criterion"]
+
+    def standings(self) -> list[Standing]:
+        """Each criterion (in order) as the last verify left it."""
+        last = self.evidence[-1] if self.evidence else None
+        return [standing(last, self.id, n) for n in range(1, len(self.criteria) + 1)]
+
+    @property
+    def verdict(self) -> ItemVerdict:
+        """passed (gates, criteria proven, nothing left), incomplete (gates passed, something
+        left) or failed (a gate failed, or none ran)."""
+        last = self.evidence[-1] if self.evidence else None
+        return item_status(last, self.id, len(self.criteria), len(self.left))
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "passed"
 
 
 class RunState(TypedDict, total=False):

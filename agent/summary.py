@@ -1,15 +1,18 @@
-"""The terminal summary at the end of a run."""
+"""The terminal summary at the end of a run; its last line is the verdict and what would
+finish the work."""
 
 from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
 
+from agent.report.verdict import verdict_line
 from agent.runner import RunOutcome
 
 
 def print_summary(console: Console, outcome: RunOutcome) -> None:
-    """Items, gates, criteria met, and what was not implemented; then the report's path."""
+    """Items, gates, criteria met, and what was not implemented; the report's path; the
+    verdict."""
     report = outcome.report
     table = Table(title=f"run {outcome.run_id}")
     for column in ("item", "status", "gates", "criteria met", "not implemented"):
@@ -34,9 +37,16 @@ def print_summary(console: Console, outcome: RunOutcome) -> None:
         ", ".join(_figure(report.not_measured, *figure) for figure in figures), highlight=False
     )
     for item in report.items:
+        for c in item.acceptance_criteria:
+            if c.status == "passed but unproven":
+                console.print(
+                    f"  passed but unproven [{item.id}] #{c.index} {c.text}: {c.reason}",
+                    highlight=False,
+                )
         for gap in item.not_implemented:
             console.print(f"  not implemented [{item.id}] ({gap.kind}) {gap.text}", highlight=False)
     console.print(f"report: {outcome.report_path}", highlight=False)
+    console.print(verdict_line(report), highlight=False)
 
 
 def _figure(not_measured: dict[str, str], label: str, value: object, key: str, unit: str) -> str:

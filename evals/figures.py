@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from agent.report.schema import Report
+from agent.report.verdict import run_verdict
 from evals.grading import Grade
 from evals.records import TaskRunRecord
 
@@ -48,7 +49,8 @@ def add_report(record: TaskRunRecord, report: Report | None, gates: list[str]) -
         for name in ("contract_ok", "p95_ms", "repair_iterations", "tokens", "cost_usd"):
             record.notes[name] = "the agent wrote no report"
         return
-    record.agent_passed = all(item.status == "passed" for item in report.items)
+    record.agent_verdict = run_verdict(report)
+    record.agent_passed = record.agent_verdict == "passed"
     record.contract_ok = _contract(report)
     if record.contract_ok is None:
         record.notes["contract_ok"] = "the contract gate did not run (--gates)"

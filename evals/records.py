@@ -49,7 +49,8 @@ class TaskRunRecord(BaseModel):
     cost_usd: float | None = None
     model_calls: int | None = None
     agent_exit: int | None = None
-    agent_passed: bool | None = None  # the agent's own verdict (every item passed its gates)
+    agent_passed: bool | None = None  # the agent's own verdict: every item passed
+    agent_verdict: str | None = None  # passed, incomplete (gates passed, work left), failed
     wall_s: float = 0.0  # the agent's run
     grade_s: float = 0.0
     finished_at: str = Field(default_factory=lambda: datetime.now(UTC).isoformat())

@@ -64,7 +64,33 @@ def test_repair_carries_only_the_failures() -> None:
             ),
         ],
     )
-    text = prompts.render("repair", item_id="N-1", attempt=1, checks=brief(evidence))
+    text = prompts.render(
+        "repair", item_id="N-1", attempt=1, checks=brief(evidence), criteria=[], left=[]
+    )
     assert "backend/tests/test_notes.py::test_x" in text and "E       assert 200 == 422" in text
     assert "at backend/tests/test_notes.py:12: AssertionError" in text
     assert "== lint" not in text
+    assert "acceptance criteria not met" not in text and "not implemented yet" not in text
+
+
+def test_repair_carries_the_criteria_and_rules_left() -> None:
+    """With every gate passed, repair lists the criteria not met (with why) and the rules
+    left, so an incomplete item can still be finished."""
+    unproven = {
+        "index": 3,
+        "text": "A password shorter than 8 characters returns 422",
+        "status": "passed but unproven",
+        "reason": "request field `password` without its lower bound: its tests still passed",
+    }
+    text = prompts.render(
+        "repair",
+        item_id="AUTH-1",
+        attempt=2,
+        checks=[],
+        criteria=[unproven],
+        left=["(rule) A user may own at most 50 active projects"],
+    )
+    assert "#3 A password shorter than 8 characters returns 422: passed but unproven" in text
+    assert "without its lower bound: its tests still passed" in text
+    assert "- (rule) A user may own at most 50 active projects" in text
+    assert '@pytest.mark.criterion("AUTH-1", <number>)' in text

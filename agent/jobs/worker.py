@@ -32,6 +32,7 @@ from agent.jobs.execute import CrashLoop, JobBusy, JobDeps, report_failure, run_
 from agent.jobs.job import Job
 from agent.jobs.metrics import WorkerMetrics
 from agent.jobs.queue import JobQueue, attempts_of
+from agent.report.verdict import verdict_line
 from agent.runner import RunOutcome, RunStopped
 
 log = logging.getLogger(__name__)
@@ -98,8 +99,7 @@ class Worker:
         if outcome is not None:
             self.metrics.finished(outcome.report, time.monotonic() - began)
             await message.ack()
-            passed = "passed" if outcome.passed else "gates failed"
-            log.info("job %s done: %s", job.job_id, passed)
+            log.info("job %s done: %s", job.job_id, verdict_line(outcome.report))
 
     async def _outcome(self, message: AbstractIncomingMessage, job: Job) -> RunOutcome | None:
         """The run's outcome; None when the delivery was settled otherwise: requeued

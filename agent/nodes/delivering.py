@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import RunContext
 from agent.delivery.git import checkout_branch, commit_all, open_repo
-from agent.nodes.checking import why_stop
+from agent.nodes.checking import criteria_line, why_stop
 from agent.state import ItemRecord, RunState, item, put_item
 
 
@@ -22,6 +22,7 @@ def commit_message(record: ItemRecord, run_id: str) -> str:
             lines.append(
                 f"- {check.name}: {'passed' if check.passed else 'FAILED'} ({check.summary})"
             )
+        lines += [f"- {criteria_line(record)}", "", f"Status: {record.verdict}"]
     if record.not_implemented:
         lines += ["", "Not implemented:"]
         lines += [f"- ({g.kind}) {g.text}" for g in record.not_implemented]

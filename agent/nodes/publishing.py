@@ -21,6 +21,7 @@ from agent.delivery.push import push_branch
 from agent.errors import ConfigError
 from agent.report.markdown import pr_title, render_markdown, render_pr_body
 from agent.report.schema import Delivery, PullRequestRef, Report
+from agent.report.verdict import verdict_line
 from agent.state import RunState
 
 NO_PR = "--no-pr: the run was not asked to open a pull request; the commits stay local"
@@ -28,7 +29,8 @@ DRY_RUN = "dry run: the pull request was printed (pull_request.md), not opened; 
 
 
 def is_draft(report: Report) -> bool:
-    """A pull request is a draft when any item failed its gates, ready when all passed."""
+    """A pull request is a draft when any item failed its gates or is incomplete (criteria
+    not proven, rules not implemented), ready for review only when every item passed."""
     return any(item.status != "passed" for item in report.items)
 
 
@@ -97,7 +99,8 @@ def publish(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     report.delivery = delivery
     path.write_text(report.model_dump_json(indent=2))
     (config.run_dir / "report.md").write_text(render_markdown(report))
-    ctx.record("publish", **delivery.model_dump(mode="json"), message=_said(delivery))
+    said = f"{verdict_line(report)}; {_said(delivery)}"
+    ctx.record("publish", **delivery.model_dump(mode="json"), message=said)
     return {"delivery": delivery.model_dump(mode="json")}
 
 

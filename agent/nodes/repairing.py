@@ -8,19 +8,38 @@ from langgraph.runtime import Runtime
 
 import prompts
 from agent.context import RunContext
+from agent.nodes.building import claimed_gaps
 from agent.nodes.modelwork import session
-from agent.state import RunState, item, put_item
+from agent.state import ItemRecord, RunState, item, put_item
 from agent.verify.brief import brief
 
 
+def unmet(record: ItemRecord) -> list[dict[str, Any]]:
+    """The criteria not met after the last verify, each with its status and why."""
+    return [
+        {"index": n, "text": text, "status": s.status, "reason": s.reason}
+        for n, (text, s) in enumerate(zip(record.criteria, record.standings(), strict=True), 1)
+        if s.status != "met"
+    ]
+
+
 def repair(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """One repair round on the last verify's failures. The router sends only a model here."""
+    """One repair round on what the last verify left: the failing gates' evidence; once
+    every gate passes, the criteria not met (unproven or without a test) and the rules not
+    implemented. Only a model is sent here."""
     ctx, record = runtime.context, item(state)
     record.repairs += 1
+    incomplete = record.gates_passed  # what is left matters once the gates pass
     prompt = prompts.render(
-        "repair", item_id=record.id, attempt=record.repairs, checks=brief(record.evidence[-1])
+        "repair",
+        item_id=record.id,
+        attempt=record.repairs,
+        checks=brief(record.evidence[-1]),
+        criteria=unmet(record) if incomplete else [],
+        left=[f"({g.kind}) {g.text}" for g in record.left] if incomplete else [],
     )
     outcome = session(runtime, record, "repair", prompt)
+    record.not_implemented = claimed_gaps(record.left, outcome)
     ctx.record(
         "repair",
         item=record.id,

@@ -30,13 +30,12 @@ NOT_RUN = "not measured: no gate of this run {what} (gates run: {gates})"
 
 
 def _criteria(record: ItemRecord, spec: ServiceSpec) -> list[CriterionRow]:
-    """Each criterion with the tests marked for it in the last verify; met only when every
-    one of them ran and passed."""
-    ran = record.evidence[-1].tests if record.evidence else []
+    """Each criterion with the tests marked for it in the last verify: met when they all
+    passed and one of them failed on a mutant without the behaviour (proven)."""
     rows = []
-    for number, text in enumerate(record.criteria, start=1):
-        marked = [t for t in ran if f"{record.id}#{number}" in t.criteria]
-        met = bool(marked) and all(t.outcome == "passed" for t in marked)
+    for number, (text, found) in enumerate(
+        zip(record.criteria, record.standings(), strict=True), start=1
+    ):
         gap = next(
             (
                 g
@@ -45,15 +44,18 @@ def _criteria(record: ItemRecord, spec: ServiceSpec) -> list[CriterionRow]:
             ),
             None,
         )
-        if met:
-            reason = ""
-        elif marked:
-            reason = "a test marked for it did not pass"
-        else:
-            reason = gap.reason if gap else "no test is marked for it"
+        reason = found.reason
+        if not found.tests and gap is not None:
+            reason = gap.reason
         rows.append(
             CriterionRow(
-                index=number, text=text, tests=[t.id for t in marked], met=met, reason=reason
+                index=number,
+                text=text,
+                tests=found.tests,
+                met=found.status == "met",
+                status=found.status,
+                mutant=found.mutant,
+                reason=reason,
             )
         )
     return rows
@@ -97,7 +99,7 @@ def _item(record: ItemRecord, spec: ServiceSpec) -> ItemReport:
     return ItemReport(
         id=record.id,
         priority=record.priority,
-        status="passed" if record.passed else "failed",
+        status=record.verdict,
         repair_iterations=record.repairs,
         stop_reason=record.stop_reason,
         commit=record.commit,

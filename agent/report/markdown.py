@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.report.schema import Delivery, GateRow, ItemReport, Report, Usage
+from agent.report.schema import CriterionRow, Delivery, GateRow, ItemReport, Report, Usage
 
 PR_BODY_LIMIT = 60_000
 """GitHub refuses bodies over 65,536 characters; past this the body is cut, with a note."""
@@ -39,8 +39,17 @@ def _gate_details(gate: GateRow) -> list[str]:
     return lines
 
 
+def _criterion(c: CriterionRow) -> str:
+    """The criteria table's last column: met (and the mutant that proved it), or not."""
+    if c.status == "met":
+        return f"yes (fails without: {c.mutant})" if c.mutant else "yes"
+    if c.status == "passed but unproven":
+        return f"passed but unproven: {c.reason}"
+    return f"no: {c.reason}"
+
+
 def _item(item: ItemReport) -> list[str]:
-    mark = "passed" if item.status == "passed" else "**FAILED**"
+    mark = {"passed": "passed", "incomplete": "**INCOMPLETE**"}.get(item.status, "**FAILED**")
     lines = [f"### {item.id} (priority {item.priority}): {mark}", ""]
     lines += ["| gate | result | summary | seconds |", "|---|---|---|---|"]
     lines += [
@@ -52,7 +61,7 @@ def _item(item: ItemReport) -> list[str]:
     lines += ["", "| # | acceptance criterion | tests | met |", "|---|---|---|---|"]
     lines += [
         f"| {c.index} | {c.text} | {', '.join(f'`{t}`' for t in c.tests) or '-'} | "
-        f"{'yes' if c.met else 'no: ' + c.reason} |"
+        f"{_criterion(c)} |"
         for c in item.acceptance_criteria
     ]
     if item.not_implemented:
@@ -156,16 +165,32 @@ def pr_title(report: Report) -> str:
 
 
 def _failures(report: Report) -> list[str]:
-    """Why the pull request is a draft: each failed item, gate and finding."""
-    failed = [item for item in report.items if item.status != "passed"]
-    if not failed:
+    """Why the pull request is a draft: each failed item, gate and finding; each incomplete
+    item, with its criteria not met and what is not implemented."""
+    failed = [item for item in report.items if item.status == "failed"]
+    incomplete = [item for item in report.items if item.status == "incomplete"]
+    if not failed and not incomplete:
         return []
-    lines = [f"> **Draft: {len(failed)} item(s) failed their gates.**", ">"]
+    lines = []
+    if failed:
+        lines += [f"> **Draft: {len(failed)} item(s) failed their gates.**", ">"]
     for item in failed:
         gates = [g for g in item.gates if not g.passed]
         names = ", ".join(g.name for g in gates) or "no gate ran"
         lines.append(f"> - {item.id}: {names} ({item.stop_reason or 'stopped'})")
         lines += [f">   - {g.name}: {f}" for g in gates for f in g.failures]
+    if incomplete:
+        lines += [
+            f"> **Draft: {len(incomplete)} item(s) incomplete: every gate passed, but "
+            "criteria or rules are left.**",
+            ">",
+        ]
+    for item in incomplete:
+        left = [c for c in item.acceptance_criteria if c.status != "met"]
+        criteria = f"{len(left)} {'criterion' if len(left) == 1 else 'criteria'} not met"
+        lines.append(f"> - {item.id}: {criteria}, {len(item.not_implemented)} not implemented")
+        lines += [f">   - criterion {c.index} ({c.status}): {c.text}" for c in left]
+        lines += [f">   - ({n.kind}) {n.text}" for n in item.not_implemented]
     return [*lines, ""]
 
 

@@ -7,6 +7,8 @@ Every figure the seed names is here with its seed name. A figure that was not me
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -59,12 +61,17 @@ class Monitoring(BaseModel):
 
 
 class CriterionRow(BaseModel):
-    """One acceptance criterion: the tests that stand for it and whether they passed."""
+    """One acceptance criterion: the tests that stand for it and whether it is met —
+    `met` (its tests passed and one failed on a mutant without the behaviour: proven),
+    `passed but unproven` (`mutant`: what was taken away, and its tests still passed),
+    or `unmet`. For a met criterion `mutant` is the one its test failed on."""
 
     index: int
     text: str
     tests: list[str] = Field(default_factory=list)
     met: bool = False
+    status: Literal["met", "passed but unproven", "unmet"] = "unmet"
+    mutant: str | None = None
     reason: str = ""
 
 
@@ -102,7 +109,7 @@ class GateRow(BaseModel):
 class ItemReport(BaseModel):
     id: str
     priority: int
-    status: str  # passed, failed
+    status: str  # passed; incomplete (gates passed, a criterion or rule left); failed
     repair_iterations: int = 0
     stop_reason: str | None = None
     commit: str | None = None

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from agent.config import RunConfig
 from agent.report.schema import Report
+from agent.report.verdict import run_verdict
 from agent.runs import tables
 
 
@@ -109,7 +110,7 @@ class RunsStore:
                 update(tables.runs)
                 .where(tables.runs.c.run_id == run_id)
                 .values(
-                    status="passed" if _passed(report) else "failed",
+                    status=run_verdict(report) if report.items else "failed",
                     finished_at=now, updated_at=now,
                     duration_s=(now - _aware(started)).total_seconds(),
                     items_total=len(report.items),
@@ -146,10 +147,6 @@ class RunsStore:
         query = select(tables.iterations).where(tables.iterations.c.run_id == run_id)
         with self.engine.connect() as db:
             return [dict(row._mapping) for row in db.execute(query)]
-
-
-def _passed(report: Report) -> bool:
-    return bool(report.items) and all(i.status == "passed" for i in report.items)
 
 
 def _replace_items(db: Any, report: Report) -> None:

@@ -27,7 +27,7 @@ runs = Table(
     Column("model", String(200), nullable=False),
     Column("sandbox", String(16)),
     Column("worker", String(200)),  # host:pid of the process that ran it last
-    Column("status", String(16), nullable=False),  # running passed failed error stopped
+    Column("status", String(16), nullable=False),  # running passed incomplete failed error stopped
     Column("attempts", Integer, nullable=False, default=1),  # starts, resumes included
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),

@@ -103,7 +103,7 @@ def test_cases(ops: list[Operation], spec: ServiceSpec) -> list[TestCase]:
                         scenario,
                         f"[{ct.item_id} #{ct.index + 1}] {ct.text}",
                         ct,
-                        examples.breaking(field) if field else None,
+                        examples.breaking(field, ct.breaks) if field else None,
                     )
                 )
     return cases

@@ -79,14 +79,17 @@ def _bad_pattern(field: FieldSpec) -> tuple[Any, str] | None:
     return None if bad is None else (bad, f"does not match {field.pattern}")
 
 
-def _bad_size(field: FieldSpec) -> tuple[Any, str] | None:
-    if field.max_length is not None:
+def _bad_size(field: FieldSpec, breaks: str | None = None) -> tuple[Any, str] | None:
+    """Just past one bound: `breaks` ("min" or "max") names which, else the first declared.
+    Too short is a valid value cut to N-1 characters, so the bound is all it breaks."""
+    if field.max_length is not None and breaks != "min":
         return "x" * (field.max_length + 1), f"longer than {field.max_length} characters"
-    if field.min_length:
-        return "", f"shorter than {field.min_length} characters"
-    if field.maximum is not None:
+    if field.min_length and breaks != "max":
+        value = (str(valid(field)) * field.min_length)[: field.min_length - 1]
+        return value, f"shorter than {field.min_length} characters"
+    if field.maximum is not None and breaks != "min":
         return field.maximum + 1, f"above the maximum {field.maximum}"
-    if field.minimum is not None:
+    if field.minimum is not None and breaks != "max":
         return field.minimum - 1, f"below the minimum {field.minimum}"
     return None
 
@@ -102,8 +105,11 @@ def _bad_choice(field: FieldSpec) -> Any:
     return "not-a-valid-choice"
 
 
-def invalid(field: FieldSpec) -> tuple[Any, str] | None:
-    """A value the request model must refuse for `field`, and why; None when any fits."""
+def invalid(field: FieldSpec, breaks: str | None = None) -> tuple[Any, str] | None:
+    """A value the request model must refuse for `field`, and why; None when any fits.
+    `breaks` ("min", "max") asks for a value past that bound and nothing else."""
+    if breaks is not None:
+        return _bad_size(field, breaks)
     if field.enum:
         return _bad_choice(field), "not one of the allowed values"
     if field.format == "email":
@@ -119,10 +125,10 @@ def payload(fields: list[FieldSpec], seed: int = 1, required_only: bool = False)
     return {f.name: valid(f, seed) for f in fields if f.required or not required_only}
 
 
-def breaking(fields: list[FieldSpec]) -> tuple[str, Any, str] | None:
-    """The first field that can be broken: (name, bad value, why)."""
+def breaking(fields: list[FieldSpec], breaks: str | None = None) -> tuple[str, Any, str] | None:
+    """The first field that can be broken (past the bound `breaks` names): (name, value, why)."""
     for field in fields:
-        found = invalid(field)
+        found = invalid(field, breaks)
         if found is not None:
             return field.name, found[0], found[1]
     return None

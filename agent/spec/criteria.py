@@ -33,6 +33,10 @@ BUSINESS = re.compile(  # a rule in the criterion: only a model's test can show 
     re.I,
 )
 RULE_STATUSES = {200, 201, 204, 409, 422}
+BOUNDS = [  # the bound a validation criterion names: its test breaks that one, no other
+    (re.compile(r"shorter than|too short|at least|fewer than|minimum|below", re.I), "min"),
+    (re.compile(r"longer than|too long|at most|maximum|above", re.I), "max"),
+]
 OUT_OF_REACH = re.compile(
     r"another user|other user|someone else|total|sum|average|percent|progress|count of|"
     r"cannot exceed|at most \d+ (?!requests|attempts|calls)|email is sent|notif|webhook",
@@ -106,9 +110,10 @@ def match(
             reason="needs behaviour beyond the spec's endpoints and schemas",
         )
     candidates = _named(text, [o for o in ops if o.kind != "custom"])
+    breaks = next((bound for pattern, bound in BOUNDS if pattern.search(text)), None)
     for scenario, kinds in SCENARIOS.get(status, []):
         for op in (o for o in candidates if _fits(o, kinds, entities)):
-            field = _named_field(text, op) if scenario == "invalid" else None
+            field = _named_field(text, op, breaks) if scenario == "invalid" else None
             if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
                 continue
             return CriterionTest(
@@ -118,6 +123,7 @@ def match(
                 scenario=scenario,
                 handler=op.handler,
                 field=field,
+                breaks=breaks if field else None,
                 test_name=f"test_ac_{_slug(item.id)}_{index + 1}_{scenario}",
             )
     return Gap(
@@ -128,15 +134,16 @@ def match(
     )
 
 
-def _named_field(text: str, op: Operation) -> str | None:
-    """The body field a criterion names and the scaffold can break (`isbn`, `email`)."""
+def _named_field(text: str, op: Operation, breaks: str | None) -> str | None:
+    """The body field a criterion names and the scaffold can break (`isbn`, `email`), in
+    the way its words say (`breaks`: a password *shorter than* 8 needs a min_length)."""
     from agent.scaffold.examples import invalid
 
     for field in op.body:
         spoken = field.name.replace("_", " ")
         if (
-            re.search(rf"\b({re.escape(field.name)}|{re.escape(spoken)})\b", text, re.I)
-            and invalid(field) is not None
+            re.search(rf"\b({re.escape(field.name)}|{re.escape(spoken)})s?\b", text, re.I)
+            and invalid(field, breaks) is not None
         ):
             return field.name
     return None

@@ -158,6 +158,7 @@ class CriterionTest(BaseModel):
     handler: str  # the operation's handler the scenario drives
     test_name: str
     field: str | None = None  # the body field the criterion names (for `invalid`)
+    breaks: str | None = None  # the bound its words name: "min" (shorter than) or "max"
 
 
 class ServiceSpec(BaseModel):

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agent.verify.proof.record import Proof
+
 
 class Exchange(BaseModel):
     """One HTTP request a check sent to the running service, and what came back (trimmed):
@@ -124,6 +126,7 @@ class Evidence(BaseModel):
     security_status: str | None = None  # "passed: …" or "failed: CWE-287 x1, …"
     service: ServiceFigures | None = None
     migration_s: dict[str, float] = Field(default_factory=dict)  # "upgrade <rev>" -> seconds
+    proof: Proof | None = None  # the criteria proven on mutants (`agent.verify.proof`)
 
     @property
     def passed(self) -> bool:

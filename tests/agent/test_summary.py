@@ -6,7 +6,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from agent.report.schema import GateRow, ItemReport, Report, RunInfo
+from agent.report.schema import (
+    CriterionRow,
+    GateRow,
+    ItemReport,
+    NotImplemented,
+    Report,
+    RunInfo,
+)
 from agent.runner import RunOutcome
 from agent.summary import print_summary
 
@@ -40,3 +47,50 @@ def test_measured_figures_print_as_measured() -> None:
     report.test_results.unit_test_coverage = 91.5
     report.test_results.integration_tests_passed = 12
     assert "coverage 91.5%, tests passed 12" in _summary(report)
+
+
+def _incomplete(model: str) -> Report:
+    gate = GateRow(name="tests", passed=True, summary="3 passed", duration_s=1.0)
+    rows = [
+        CriterionRow(index=1, text="Creating a note returns 201", met=True, status="met"),
+        CriterionRow(
+            index=2,
+            text="A password shorter than 8 characters returns 422",
+            status="passed but unproven",
+            reason="request field `password` without its lower bound: its tests still passed",
+        ),
+    ]
+    left = [NotImplemented(kind="rule", text=f"rule {n}", reason="needs a model") for n in (1, 2)]
+    item = ItemReport(
+        id="A-1",
+        priority=1,
+        status="incomplete",
+        gates=[gate],
+        acceptance_criteria=rows,
+        not_implemented=left,
+        stop_reason="max repair iterations (5) reached",
+    )
+    info = RunInfo(run_id="r1", model=model, sandbox="local", started_at="2026-01-01T00:00Z")
+    return Report(run=info, items=[item])
+
+
+def test_the_last_line_is_the_verdict_and_what_would_finish_it() -> None:
+    """failed names the gate; incomplete offline says what needs a model and how to give
+    one; incomplete with a model says why the repair loop stopped; an unproven criterion
+    is listed with its reason."""
+    assert _summary(_report()).rstrip().splitlines()[-1] == (
+        "failed: 1 item(s) failed a gate: A-1 (tests); see the report"
+    )
+    offline = _summary(_incomplete("offline")).rstrip().splitlines()
+    assert offline[-1] == (
+        "incomplete: 2 rules and 1 criterion need a model: "
+        "--model anthropic:<model> (or openai:<model>)"
+    )
+    assert any("passed but unproven [A-1] #2" in line for line in offline)
+    modelled = _summary(_incomplete("anthropic:claude-sonnet-4-6")).rstrip().splitlines()
+    assert modelled[-1] == (
+        "incomplete: 2 rules and 1 criterion left (max repair iterations (5) reached); "
+        "see the report"
+    )
+    assert RunOutcome("r1", Path("r.json"), _incomplete("offline")).exit_code == 4
+    assert RunOutcome("r1", Path("r.json"), _report()).exit_code == 1

@@ -1,6 +1,7 @@
 """End to end delivery: `run --open-pr` pushes the run's branch to a local bare repo (served
 over HTTP behind the token) and opens, then updates, one pull request on the fake GitHub;
-failed gates open a draft; `--dry-run` touches nothing; the token is in no artefact."""
+failed gates (or an incomplete item) open a draft; `--dry-run` touches nothing; the token
+is in no artefact."""
 
 from __future__ import annotations
 
@@ -126,13 +127,16 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
 
 def test_open_pr_pushes_the_branch_and_opens_one_pull_request(published: Published) -> None:
     """The first run pushes its branch (with the token, over HTTP) and opens one PR into
-    `main` whose body has the criteria table, the gates' figures, and `Closes #6`."""
+    `main` whose body has the criteria table, the gates' figures, and `Closes #6`. Every
+    gate passed but the rules are a model's: exit 4, and the PR is a draft that says so."""
     p = published
-    assert p.first.returncode == 0, p.first.stderr[-3000:]
+    assert p.first.returncode == 4, p.first.stderr[-3000:]
     delivery = p.first_report.delivery
     assert delivery is not None and delivery.pull_request is not None
     assert delivery.pull_request.number == 1 and delivery.pull_request.created
-    assert not delivery.pull_request.draft and delivery.base == "main"
+    assert delivery.pull_request.draft and delivery.base == "main"
+    assert "Draft: 3 item(s) incomplete: every gate passed, but criteria" in p.first_body
+    assert "> - TASK-1: 1 criterion not met, 3 not implemented" in p.first_body
     assert delivery.pushed_sha is not None and delivery.remote == f"{p.host.url}/octo/svc.git"
     assert p.host.expected() in p.host.authorizations
     figures = p.first_report.test_results
@@ -142,15 +146,15 @@ def test_open_pr_pushes_the_branch_and_opens_one_pull_request(published: Publish
     assert "A task cannot move from done back to todo" in p.first_body  # not implemented
     assert "alembic upgrade head" in p.first_body  # how to run it
     assert p.first_body.rstrip().endswith("Closes #6")
-    assert "pull request #1 (ready for review)" in p.first.stderr
+    assert "pull request #1 (draft)" in p.first.stderr
 
 
 def test_second_run_on_the_branch_updates_that_pull_request(published: Published) -> None:
     """A second backlog on the same branch pushes on top and edits PR #1: still one PR."""
     p = published
-    assert p.second.returncode == 0, p.second.stderr[-3000:]
+    assert p.second.returncode == 4, p.second.stderr[-3000:]
     [pull] = p.github.pulls
-    assert (pull.number, pull.head, pull.base, pull.draft) == (1, p.branch, "main", False)
+    assert (pull.number, pull.head, pull.base, pull.draft) == (1, p.branch, "main", True)
     assert pull.title == "backend-agent: NOTE-1" and "NOTE-1" in (pull.body or "")
     assert pull.labels == ["backend-agent", "needs-review"]
     calls = [(r.method, r.path) for r in p.github.requests]
@@ -224,18 +228,19 @@ def test_failed_gates_open_a_draft_listing_the_failures(tmp_path: Path) -> None:
 
 def test_dry_run_prints_the_pull_request_and_touches_nothing(tmp_path: Path) -> None:
     """`--dry-run` prints the PR it would open (title, draft, labels, body) and sends
-    nothing: no request to GitHub, no branch on the remote; the report says why."""
+    nothing: no request to GitHub, no branch on the remote; the report says why. The rule
+    of NOTE-1 is left to a model: exit 4, a draft."""
     bare = _remote(tmp_path / "git", "octo/svc")
     repo = tmp_path / "svc"
     git.Repo.clone_from(bare, repo)
     with serve(FakeGitHub(tokens={TOKEN})) as github:
         done = _run("tests/data/notes.json", "--repo", str(repo), "--gates", "lint",
                     "--dry-run", "--label", "agent", env=_env(github))  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 4, done.stderr[-3000:]
     assert github.requests == [] and github.pulls == []
     assert [h.name for h in git.Repo(bare).heads] == ["main"]
     out = done.stdout
-    assert "title: backend-agent: NOTE-1" in out and "draft: no" in out
+    assert "title: backend-agent: NOTE-1" in out and "draft: yes" in out
     assert "labels: agent" in out and "head: backend-agent/NOTE-1 -> base: main" in out
     assert CRITERIA_TABLE in out and "| lint | pass |" in out
     [run_id] = _runs(repo)

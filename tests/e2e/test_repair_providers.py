@@ -45,7 +45,8 @@ def assert_criterion_met(run: WireRun, repo: Path) -> None:
     """Verify passed after one repair, and criterion 2 is met by the rule's test."""
     [item] = run.outcome.report.items
     assert run.outcome.passed, item.gates
-    assert item.repair_iterations == 1 and item.stop_reason == "all gates passed"
+    assert item.repair_iterations == 1
+    assert item.stop_reason == "passed: every gate, every criterion proven, nothing left"
     rule = run.outcome.report.items[0].acceptance_criteria[1]
     assert rule.met and rule.tests == [flow.FAILING_TEST]
     assert (repo / flow.RULES_PATH).read_text() == flow.FIXED_RULES

@@ -43,7 +43,7 @@ def test_sigkill_in_second_item_then_resume(tmp_path: Path) -> None:
     assert not (run_dir(repo) / "report.json").exists()
 
     done = cli("resume", run_id, "--repo", str(repo))
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 4, done.stderr[-3000:]  # incomplete: the rules need a model
     steps = trajectory(repo)
     assert [e["item"] for e in steps if e["node"] == "scaffold"].count("AUTH-1") == 1
     assert [e["item"] for e in steps if e["node"] == "verify"].count("AUTH-1") == 1

@@ -1,5 +1,6 @@
 """End to end, no model key: the example backlog becomes a service whose endpoints behave
-as the backlog says, and whose report carries only measured figures."""
+as the backlog says, whose report carries only measured figures, and whose verdict is
+honest: incomplete (exit 4), the rules being a model's work."""
 
 from __future__ import annotations
 
@@ -25,10 +26,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return repo, done.stdout + done.stderr + f"\nexit={done.returncode}"
 
 
-def test_run_exits_0_and_commits_each_item(built: tuple[Path, str]) -> None:
-    """Three items, three commits on the run's branch, each with an honest message."""
+def test_run_exits_4_and_commits_each_item(built: tuple[Path, str]) -> None:
+    """Every gate passes but the free-text rules are a model's: exit 4 (incomplete), the
+    summary's last line says what is left and what would finish it; three items, three
+    commits on the run's branch, each with an honest message."""
     repo, output = built
-    assert output.endswith("exit=0"), output[-3000:]
+    assert output.endswith("exit=4"), output[-3000:]
+    said = " ".join(output.split())
+    assert (
+        "incomplete: 2 validations, 2 rules, 1 calculation and 1 criterion need a model: "
+        "--model anthropic:<model> (or openai:<model>) exit=4"
+    ) in said
     log = [c.message for c in git.Repo(repo).iter_commits()]
     assert [m.split(":")[0] for m in log[:3]] == ["TASK-1", "PROJ-1", "AUTH-1"]
     assert "Not implemented:" in log[0] and "A task cannot move from done back to todo" in log[0]
@@ -47,7 +55,8 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     assert {"test_results.load_test_results", "test_results.security_scan_status"} <= set(
         report.not_measured
     )
-    assert all(i.status == "passed" for i in report.items), [i.gates for i in report.items]
+    assert all(i.status == "incomplete" for i in report.items), [i.gates for i in report.items]
+    assert all(g.passed for i in report.items for g in i.gates)
     assert [d.migration_id for d in report.database_changes] == [
         "0001_auth_1",
         "0002_proj_1",
@@ -58,6 +67,9 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     unmet = [c for c in task.acceptance_criteria if not c.met]
     assert [c.text for c in unmet] == ["A task marked done cannot be moved back to todo"]
     assert all(c.tests for c in report.items[0].acceptance_criteria)
+    # Every criterion the scaffold wrote a test for is met: proven on its mutant.
+    tested = [c for i in report.items for c in i.acceptance_criteria if c.tests]
+    assert {(c.status, bool(c.mutant)) for c in tested} == {("met", True)}
 
 
 def test_generated_service_serves_the_backlog(

@@ -145,6 +145,7 @@ def test_scripted_eval_shows_tokens_cost_and_iterations(tmp_path: Path) -> None:
         assert record["model_calls"] == 4 and record["tokens"] == 4 * 1500, record
         assert record["cost_usd"] == pytest.approx(expected_cost)
         assert record["repair_iterations"] == 1 and record["agent_passed"] is True
+        assert record["agent_verdict"] == "passed" and record["agent_exit"] == 0
         assert record["resolved"], record["failed_tests"]
     summary = (out / "summary.md").read_text()
     assert "6000" in summary and "1.0" in summary

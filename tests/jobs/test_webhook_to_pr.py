@@ -77,8 +77,10 @@ def test_signed_webhook_to_worker_to_pull_request(
 ) -> None:
     """alice (write) labels an issue holding an item as a ```json block: the webhook queues
     one job; a worker runs it (lint, tests, migrations) and opens one PR into `main` whose body ends
-    with `Closes #N`; the issue has the webhook's and the worker's comments; the run is
-    recorded as passed with the job id as run id; the queue and its dead letters are empty."""
+    with `Closes #N`; the issue has the webhook's and the worker's comments; every gate
+    passed but the item's rule is a model's, so the PR is a draft, the last comment says
+    what is left, and the run is recorded as incomplete with the job id as run id; the
+    queue and its dead letters are empty."""
     clone_root = tmp_path / "remotes"
     bare_remote(clone_root)
     with serve(FakeGitHub(tokens={TOKEN}, collaborators=dict(ROLES))) as github:
@@ -90,7 +92,7 @@ def test_signed_webhook_to_worker_to_pull_request(
         log = tmp_path / "worker.log"
         with workers([start_worker(env, queue_name, tmp_path / "work", log)]) as [proc]:
             wait_until(lambda: github.pulls, 600, "the pull request", step=1)
-            wait_until(lambda: runs_of(database)[0]["status"] == "passed", 60, "the record")
+            wait_until(lambda: runs_of(database)[0]["status"] == "incomplete", 60, "the record")
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=60) == 0, log.read_text()[-3000:]
         assert depth(queue_name) == (0, 0)  # acked: the worker is gone and the job is not back
@@ -99,17 +101,18 @@ def test_signed_webhook_to_worker_to_pull_request(
     assert (pull.head, pull.base, pull.draft) == (
         f"backend-agent/issue-{issue.number}",
         "main",
-        False,
+        True,
     ), body[-2000:]
     assert body.rstrip().endswith(f"Closes #{issue.number}")
     comments = [c["body"] for c in github.comments[("octo/svc", issue.number)]]
     assert answer["job_id"] in comments[0]  # the webhook's "queued" comment
     assert any("first green verify" in c for c in comments[1:])
-    assert f"pull request #{pull.number} opened" in comments[-1]
+    assert f"pull request #{pull.number} opened (draft)" in comments[-1]
+    assert "incomplete: 1 rule and 1 criterion need a model" in comments[-1]
     [run] = runs_of(database)
     assert (run["run_id"], run["status"], run["source"], run["repository"]) == (
         answer["job_id"],
-        "passed",
+        "incomplete",
         "webhook",
         "octo/svc",
     )
