@@ -74,13 +74,26 @@ def _status(text: str) -> int | None:
 
 
 def _named(text: str, ops: list[Operation]) -> list[Operation]:
-    """Ops the criterion names by `METHOD /path`, else by a verb, else all of them."""
+    """Ops the criterion names by `METHOD /path`; else those of the entity it names
+    ("Booking a place returns 201": the bookings, not the lessons it books into), narrowed
+    by a verb; else by a verb; else all of them."""
     explicit = [o for o in ops if f"{o.method} {o.path}".lower() in text.lower()]
     if explicit:
         return explicit
     words = {kind for verb, kind in VERBS.items() if re.search(rf"\b{verb}\b", text, re.I)}
     verbal = [o for o in ops if o.kind in words]
-    return verbal or ops
+    spoken = set(re.findall(r"[a-z]+", text.lower()))
+    nouns = [o for o in ops if o.entity and _noun_forms(o.entity) & spoken]
+    named = [o for o in nouns if o.kind in words] or nouns
+    return named or verbal or ops
+
+
+def _noun_forms(entity: str) -> set[str]:
+    """How a text names an entity: `StockLine` as "stock line(s)" or "stockline(s)",
+    judged on its last word (`line`, `lines`) joined to the rest."""
+    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", entity)
+    last = parts[-1].lower() if parts else entity.lower()
+    return {last, f"{last}s", f"{last}es", last.removesuffix("y") + "ies"}
 
 
 def _fits(op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec]) -> bool:

@@ -249,3 +249,15 @@ def test_entities_an_earlier_backlog_built_stay_with_their_item(taskboard: Servi
     before = {e.name: e.item_id for e in taskboard.entities}
     after = {e.name: e.item_id for e in extended.entities if e.name in before}
     assert after == before
+
+
+def test_a_criterion_names_its_endpoint_by_the_entity_it_speaks_of() -> None:
+    """ "Booking a place returns 201" is shown on POST /lessons/{lesson_id}/bookings, not on
+    the first create of the item (POST /lessons): the proof found the old test unproven."""
+    gym = Path(__file__).parents[2] / "evals/suites/builtin/gym-lesson-capacity/backlog.json"
+    spec = compile_backlog(load_backlog(gym))
+    first = next(t for t in spec.criteria_tests if t.index == 0)
+    assert (first.scenario, spec.op(first.handler).path) == (
+        "created",
+        "/lessons/{lesson_id}/bookings",
+    )
