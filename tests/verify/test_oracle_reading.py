@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema_rs
 import pytest
 
-from agent.verify.live import backlog, conformance, instances, oracle
+from agent.verify.live import backlog, conformance, instances, oracle_state
 
 LIVE = Path(__file__).parents[2] / "agent" / "verify" / "live"
 APPOINTMENT = {
@@ -154,6 +154,8 @@ def test_a_field_the_run_leaves_to_a_model_is_named_as_unfilled() -> None:
         body, {"id": "7d1c2a8e-8d8e-4a7e-9a51-0b2f4c1d9e3a", "ends_at": None}, set(), False
     )
     assert problem["unfilled"] == "ends_at"
-    left = oracle.Oracle(world=None, served={}, optional=set(), left=["calculation: `ends_at` …"])  # type: ignore[arg-type]
+    left = oracle_state.Oracle(
+        world=None, served={}, optional=set(), left=["calculation: `ends_at` …"]
+    )  # type: ignore[arg-type]
     assert left.left_to_model("ends_at") == "calculation: `ends_at` …"
     assert left.left_to_model("end") is None
