@@ -14,6 +14,7 @@ from agent.report.schema import (
     EndpointReport,
     Finding,
     GateRow,
+    GateTotals,
     ImplementedEndpoints,
     ItemReport,
     NotImplemented,
@@ -141,6 +142,21 @@ def _usage(totals: Totals) -> Usage:
     )
 
 
+def gate_totals(records: list[ItemRecord]) -> dict[str, GateTotals]:
+    """Per gate, over each item's last verify: findings, and checks not exercised by reason
+    (the reason without its endpoint, so alike ones add up)."""
+    totals: dict[str, GateTotals] = {}
+    for record in records:
+        for check in record.evidence[-1].checks if record.evidence else []:
+            total = totals.setdefault(check.name, GateTotals())
+            total.findings += len(check.failures)
+            total.not_exercised += len(check.not_exercised)
+            for skipped in check.not_exercised:
+                why = skipped.reason.split(":")[0][:120]
+                total.reasons[why] = total.reasons.get(why, 0) + 1
+    return totals
+
+
 def build_report(
     *,
     records: list[ItemRecord],
@@ -183,6 +199,7 @@ def build_report(
     if tests:
         report.test_results.integration_tests_passed = int(tests.figures.get("passed") or 0)
     report.items = [_item(r, spec) for r in records]
+    report.gates = gate_totals(records)
     if ledger is not None:
         report.run.usage = _usage(ledger.totals())
         report.run.usage_by_item = {k: _usage(v) for k, v in ledger.by_item().items()}

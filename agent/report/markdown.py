@@ -131,6 +131,19 @@ def _delivery(delivery: Delivery) -> list[str]:
     return [*lines, ""]
 
 
+def _totals(report: Report) -> list[str]:
+    """Per gate: its findings and the checks it could not exercise, by reason."""
+    if not report.gates:
+        return []
+    lines = ["| gate | findings | not exercised |", "|---|---|---|"]
+    for name, total in report.gates.items():
+        why = "; ".join(f"{n}x {reason}" for reason, n in total.reasons.items())
+        lines.append(
+            f"| {name} | {total.findings} | {total.not_exercised}{': ' + why if why else ''} |"
+        )
+    return [*lines, ""]
+
+
 def render_markdown(report: Report) -> str:
     """The Markdown rendering of a report."""
     tr = report.test_results
@@ -148,6 +161,7 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     lines += _built(report)
+    lines += _totals(report)
     for item in report.items:
         lines += _item(item)
     lines += _usage(report.run.usage)

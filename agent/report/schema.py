@@ -106,6 +106,15 @@ class GateRow(BaseModel):
     not_exercised: list[str] = Field(default_factory=list)
 
 
+class GateTotals(BaseModel):
+    """One gate over the run (each item's last verify): how many findings it made, and how
+    many checks it could not exercise, by reason."""
+
+    findings: int = 0
+    not_exercised: int = 0
+    reasons: dict[str, int] = Field(default_factory=dict)  # reason -> how many
+
+
 class ItemReport(BaseModel):
     id: str
     priority: int
@@ -177,4 +186,5 @@ class Report(BaseModel):
     not_measured: dict[str, str] = Field(default_factory=dict)
     run: RunInfo
     items: list[ItemReport] = Field(default_factory=list)
+    gates: dict[str, GateTotals] = Field(default_factory=dict)  # gate name -> its totals
     delivery: Delivery | None = None  # null until the publish step has run
