@@ -66,7 +66,7 @@ def check(o: Oracle, ep: Endpoint, stubs: set[tuple[str, str]]) -> None:
         )
         return
     if ep.method in ("GET", "DELETE") and ep.request and ep.request.properties:
-        declared(o, ep, ep.path, served)
+        declared(o, ep, served)
     path = _address(o.world, op)
     if path is None:
         o.skip(ep, "no seeded row to address it (seeding did not create its parent or its row)")
