@@ -35,7 +35,7 @@ def left_undone(state: RunState) -> list[str]:
     return [
         f"{gap.kind}: {gap.text}"
         for key in state.get("items", {})
-        for gap in item(state, key).not_implemented
+        for gap in item(state, key).left
     ]
 
 

@@ -101,3 +101,17 @@ def test_a_body_naming_the_owner_key_is_sent_the_callers_id() -> None:
     tests = render.files(compile_backlog(backlog))["backend/tests/test_loans.py"]
     assert "body['member_id'] = str(user_id)" in tests
     assert "body['book_id'] = str(make_book(owner=user_id))" in tests
+
+
+def test_an_array_is_a_list_not_an_object() -> None:
+    """`{"type": "array", "items": {"type": "string"}}` is typed `list[Any]` over a JSON
+    column; it was `dict[str, Any]`, so the service refused every list of tags (the oracle
+    found it on shapes' POST /forms)."""
+    from agent.scaffold import pyexpr
+    from agent.spec.schemas import field_from
+
+    tags = field_from("tags", {"type": "array", "items": {"type": "string"}}, required=False)
+    assert tags.type == "array"
+    assert pyexpr.py_type(tags) == "list[Any]"
+    assert pyexpr.sa_type(tags) == "JSON()"
+    assert examples.valid(tags) == ["value"]

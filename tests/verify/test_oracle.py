@@ -11,22 +11,15 @@ and Redis, the service under uvicorn).
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from agent.backlog import load_backlog
-from agent.nodes.building import ruff_formatter
-from agent.scaffold.workspace import Manifest, scaffold_item
-from agent.spec.compiler import compile_backlog
 from agent.verify.evidence import CheckResult, Failure
-from agent.verify.gates import GateContext, run_gates
+from evals.tasks import scaffold_backlog
 from sandbox.local import LocalSandbox
-from tests.conftest import HOST_SERVICES
-from tests.verify.service import plant
+from tests.verify import service as vault
 
 pytestmark = pytest.mark.slow
 BACKLOG = Path(__file__).parents[1] / "data" / "oracle.json"
@@ -41,27 +34,15 @@ ITEM = "backlog_items[0].api_requirements"
 Box = Callable[[Path], LocalSandbox]
 
 
-def _as_written() -> list[dict[str, object]]:
-    items = load_backlog(BACKLOG).backlog_items
-    return [{"index": i, "item": it.model_dump(mode="json")} for i, it in enumerate(items)]
-
-
 @pytest.fixture(scope="module")
-def correct(tmp_path_factory: pytest.TempPathFactory, service_python: Path) -> Path:
+def correct(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The scaffold of the backlog, plus the calculation of `ends_at` a model would add."""
     repo = tmp_path_factory.mktemp("oracle") / "svc"
     repo.mkdir()
-    spec = compile_backlog(load_backlog(BACKLOG))
-    box = LocalSandbox(repo, service_python, HOST_SERVICES)
-    for item in spec.item_ids():
-        scaffold_item(repo, spec, item, ruff_formatter(box))
-    plant(
-        repo,
-        RULES,
-        '    """Check or complete the values of a new Appointment; return them."""\n'
-        "    return values\n",
-        ENDS_AT,
-    )
+    scaffold_backlog(BACKLOG, repo)
+    plant = vault.plant
+    done = '    """Check or complete the values of a new Appointment; return them."""\n'
+    plant(repo, RULES, done + "    return values\n", ENDS_AT)
     plant(
         repo,
         RULES,
@@ -73,22 +54,11 @@ def correct(tmp_path_factory: pytest.TempPathFactory, service_python: Path) -> P
 
 @pytest.fixture
 def service(correct: Path, tmp_path: Path) -> Path:
-    return Path(
-        shutil.copytree(correct, tmp_path / "svc", ignore=shutil.ignore_patterns(".verify"))
-    )
+    return vault.copy(correct, tmp_path / "svc")
 
 
 def contract(repo: Path, box: LocalSandbox) -> CheckResult:
-    ctx = GateContext(
-        sandbox=box,
-        services=HOST_SERVICES,
-        repo=repo,
-        db_prefix=f"ba_t_{uuid.uuid4().hex[:8]}",
-        timeout_s=300,
-        spec=Manifest.load(repo).spec,
-        backlog=_as_written(),
-    )
-    return run_gates(ctx, ["contract"], 1).checks[0]
+    return vault.verify(repo, box, ["contract"], backlog=BACKLOG).checks[0]
 
 
 def _at(check: CheckResult, source: str) -> list[Failure]:
@@ -105,7 +75,7 @@ def test_the_correct_service_passes(service: Path, local_box: Box) -> None:
 def test_an_integer_enum_served_as_strings(service: Path, local_box: Box) -> None:
     """`Literal["15", ...]` refuses the 45 a client sends: named at the enum, with the
     request that carried 45 and the 422 that came back."""
-    plant(
+    vault.plant(
         service,
         SCHEMAS,
         "duration_minutes: Literal[15, 30, 45, 60]",
@@ -126,9 +96,11 @@ def test_a_loosened_bound_a_dropped_parameter_and_a_missing_field(
     backlog says 50 (`?limit=51` answered 200, at the backlog's `maximum`); `?date=` not
     read (absent from the served schema, an impossible date answered 200); `ends_at` never
     filled (null on every endpoint that returns it, at each response schema)."""
-    plant(service, ROUTER, "paging(limit_max=50)", "paging(limit_max=100)")
-    plant(service, SCHEMAS, '    date_: Annotated[date | None, Field(alias="date")] = None\n', "")
-    plant(service, RULES, '    values["ends_at"]', '    # values["ends_at"]')
+    vault.plant(service, ROUTER, "paging(limit_max=50)", "paging(limit_max=100)")
+    vault.plant(
+        service, SCHEMAS, '    date_: Annotated[date | None, Field(alias="date")] = None\n', ""
+    )
+    vault.plant(service, RULES, '    values["ends_at"]', '    # values["ends_at"]')
     check = contract(service, local_box(service))
     shown = [f"{f.message} ({f.source})" for f in check.failures]
     loosened = _at(check, f"{ITEM}[1].request_schema.properties.limit.maximum")
@@ -148,7 +120,7 @@ def test_a_loosened_bound_a_dropped_parameter_and_a_missing_field(
 def test_a_tightened_bound(service: Path, local_box: Box) -> None:
     """`limit` served only up to 20 where the backlog allows 50: `?limit=50` is refused,
     named at the backlog's `maximum` with the refusal that shows it."""
-    plant(service, ROUTER, "paging(limit_max=50)", "paging(limit_max=20)")
+    vault.plant(service, ROUTER, "paging(limit_max=50)", "paging(limit_max=20)")
     check = contract(service, local_box(service))
     found = _at(check, f"{ITEM}[1].request_schema.properties.limit.maximum")
     assert found and found[0].exchange, [f"{f.message} ({f.source})" for f in check.failures]
