@@ -24,11 +24,24 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+EndpointKind = Literal[
+    "create", "list", "read", "update", "replace", "delete", "register", "login", "me", "action"
+]
+
+
 class ApiRequirement(_Strict):
     """One endpoint, exactly as the backlog writes it.
 
     `request_schema` is a JSON Schema object, or a shorthand `{"field": "type"}`; for GET
-    and DELETE it describes the query parameters. `rate_limit` reads like `100/minute`.
+    and DELETE it describes the query parameters. `rate_limit` reads like `100/minute`
+    (empty: no limit).
+
+    Two optional keys beyond the seed's Input Schema: `kind` says outright what the
+    endpoint is (a CRUD operation, an auth endpoint, or an `action` that computes or acts
+    and stores nothing of its own), where the path alone would be read otherwise;
+    `responses` maps each status code the endpoint answers to when it does
+    (`{"200": "The sum", "400": "Invalid input", "404": "Cart not found"}`), as an OpenAPI
+    document's `responses` do.
     """
 
     method: HttpMethod
@@ -38,11 +51,38 @@ class ApiRequirement(_Strict):
     response_schema: dict[str, Any] = Field(default_factory=dict)
     auth_required: bool = False
     rate_limit: str | None = None
+    kind: EndpointKind | None = None
+    responses: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("method", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("responses", mode="before")
+    @classmethod
+    def _codes(cls, value: object) -> object:
+        """Keys are status codes (`200`, `"404"`); a value may be null (no description)."""
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, object] = {}
+        for code, text in value.items():
+            key = str(code).strip()
+            if not re.fullmatch(r"[1-5]\d\d", key):
+                raise ValueError(f"{key!r} is not a status code (100-599)")
+            out[key] = "" if text is None else text
+        return out
+
+    @field_validator("rate_limit", mode="before")
+    @classmethod
+    def _no_limit(cls, value: object) -> object:
+        """An empty rate limit means none."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("rate_limit")
     @classmethod
