@@ -32,7 +32,7 @@ SCENARIOS: dict[str, list[str]] = {
     "delete": ["deleted", "not_found", "other_owner", "unauthorized"],
     "login": ["ok", "bad_credentials", "rate_limited"],
     "me": ["ok", "unauthorized"],
-    "custom": ["not_implemented"],
+    "action": ["not_implemented", "invalid", "unauthorized"],
 }
 MAX_RATE_TEST = 100  # limits above this are not exercised by a generated test
 PAGING_NAMES = ("limit", "offset")  # query parameters of the page, not filters

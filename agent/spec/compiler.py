@@ -11,7 +11,9 @@ from agent.spec.entities import (
     relations,
     user_entity_name,
 )
+from agent.spec.flows import find_flows
 from agent.spec.identifiers import name_attributes
+from agent.spec.kinds import Reading
 from agent.spec.names import snake
 from agent.spec.operations import build_operation, query_gaps
 from agent.spec.relations import parse_index, table_matches
@@ -49,11 +51,15 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
     apply_relations(rels, entities, mentioned_names(backlog, entities))
     login_field = _auth_fields(backlog, entities, user)
     gaps += _indexes(backlog, entities)
-    new_ops, op_gaps = _operations(backlog, entities, user, {o.handler for o in base.operations})
+    reading = Reading.of(backlog, frozenset(e.name for e in base.entities))
+    new_ops, op_gaps = _operations(
+        backlog, entities, user, {o.handler for o in base.operations}, reading
+    )
     gaps += op_gaps
     routes = {(o.method, o.path) for o in new_ops}
     ops = [o for o in base.operations if (o.method, o.path) not in routes] + new_ops
     gaps += response_columns(entities, ops)
+    find_flows(ops)
     gaps += [g for o in new_ops for g in query_gaps(o, entities.get(o.entity or ""))]
     _owners(entities, ops)
     _built_when_first_needed(backlog, entities, ops, user)
@@ -79,13 +85,17 @@ def compile_backlog(backlog: Backlog, base: ServiceSpec | None = None) -> Servic
 
 
 def _operations(
-    backlog: Backlog, entities: dict[str, EntitySpec], user: str | None, taken: set[str]
+    backlog: Backlog,
+    entities: dict[str, EntitySpec],
+    user: str | None,
+    taken: set[str],
+    reading: Reading,
 ) -> tuple[list[Operation], list[Gap]]:
     ops: list[Operation] = []
     gaps: list[Gap] = []
     for item in backlog.by_priority():
         for req in item.api_requirements:
-            op, found = build_operation(item, req, entities, user, taken)
+            op, found = build_operation(item, req, entities, user, taken, reading)
             if op.parent_entity and op.parent_entity in entities:
                 fk = (
                     next(

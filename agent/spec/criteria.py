@@ -33,6 +33,7 @@ BUSINESS = re.compile(  # a rule in the criterion: only a model's test can show 
     re.I,
 )
 RULE_STATUSES = {200, 201, 204, 409, 422}
+INVALID = re.compile(r"invalid|validation|rejected|malformed|bad request|missing|wrong type", re.I)
 BOUNDS = [  # the bound a validation criterion names: its test breaks that one, no other
     (re.compile(r"shorter than|too short|at least|fewer than|minimum|below", re.I), "min"),
     (re.compile(r"longer than|too long|at most|maximum|above", re.I), "max"),
@@ -48,7 +49,7 @@ SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     204: [("deleted", ("delete",))],
     404: [("not_found", ("read", "update", "replace", "delete"))],
     409: [("conflict", ("create", "register", "replace"))],
-    422: [("invalid", ("create", "register", "replace", "update"))],
+    422: [("invalid", ("create", "register", "replace", "update", "action"))],
     401: [("bad_credentials", ("login",)), ("unauthorized", ("*auth",))],
     429: [("rate_limited", ("*limited",))],
 }
@@ -96,13 +97,18 @@ def _noun_forms(entity: str) -> set[str]:
     return {last, f"{last}s", f"{last}es", last.removesuffix("y") + "ies"}
 
 
-def _fits(op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec]) -> bool:
+def _fits(
+    op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec], text: str
+) -> bool:
     if "*auth" in kinds:
         return op.auth_required
     if "*limited" in kinds:
         return op.rate_limit is not None
     if op.kind not in kinds:
         return False
+    if kinds == SCENARIOS[422][0][1]:
+        named = {int(c) for c in re.findall(r"\b(400|422)\b", text)}
+        return (not named or op.invalid_status in named) and bool(op.body)
     entity = entities.get(op.entity or "")
     if kinds == SCENARIOS[409][0][1]:
         return entity is not None and any(i.unique for i in entity.indexes)
@@ -115,6 +121,8 @@ def match(
     """The generated test for one criterion, or the gap saying why there is none."""
     status = _status(text)
     business = status in RULE_STATUSES and BUSINESS.search(text) is not None
+    if status == 422 and not INVALID.search(text):
+        business = True  # a 400 or 422 for something no schema says ("dividing by zero")
     if status is None or OUT_OF_REACH.search(text) or business:
         return Gap(
             item_id=item.id,
@@ -122,10 +130,10 @@ def match(
             text=text,
             reason="needs behaviour beyond the spec's endpoints and schemas",
         )
-    candidates = _named(text, [o for o in ops if o.kind != "custom"])
+    candidates = _named(text, ops)
     breaks = next((bound for pattern, bound in BOUNDS if pattern.search(text)), None)
     for scenario, kinds in SCENARIOS.get(status, []):
-        for op in (o for o in candidates if _fits(o, kinds, entities)):
+        for op in (o for o in candidates if _fits(o, kinds, entities, text)):
             field = _named_field(text, op, breaks) if scenario == "invalid" else None
             if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
                 continue

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from agent.backlog.schema import Backlog, BacklogItem
 from agent.backlog.schema import EntitySpec as EntityInput
+from agent.spec.kinds import Reading, endpoint_kind
 from agent.spec.names import entity_name, identifier, plural, snake
 from agent.spec.paths import collection_entity, operation_kind, shape
 from agent.spec.relations import Relation, parse_index, parse_relationship, table_matches
@@ -50,18 +51,25 @@ def user_entity_name(backlog: Backlog) -> str | None:
     declared = {name for item in backlog.backlog_items for name, _ in _declared(item)}
     for item in backlog.backlog_items:
         for req in item.api_requirements:
-            if operation_kind(req.method, shape(req.endpoint)) in {"register", "login", "me"}:
+            kind = req.kind or operation_kind(req.method, shape(req.endpoint))
+            if kind in {"register", "login", "me"}:
                 return next((n for n in USER_NAMES if n in declared), "User")
     return None
 
 
 def _endpoint_entities(
-    item: BacklogItem, user: str | None, ensure: Callable[[str, str], EntitySpec]
+    item: BacklogItem,
+    user: str | None,
+    ensure: Callable[[str, str], EntitySpec],
+    reading: Reading,
 ) -> None:
-    """Entities an item's endpoints address (and their parents), with their body fields."""
+    """Entities an item's endpoints address (and their parents), with their body fields.
+    An action makes no table: only the item it acts on (`/orders/{id}/cancel`) is one."""
     for req in item.api_requirements:
         found = shape(req.endpoint)
-        kind = operation_kind(req.method, found)
+        kind, _ = endpoint_kind(req, reading)
+        if kind == "action" and not found.action:
+            continue
         name = user if kind in {"register", "login", "me"} else collection_entity(found)
         if name is None:
             continue
@@ -85,12 +93,13 @@ def collect_entities(
             entities[name] = new_entity(name, item_id)
         return entities[name]
 
+    reading = Reading.of(backlog, frozenset(entities))
     for item in backlog.by_priority():
         for name, fields in _declared(item):
             entity = ensure(name, item.id)  # declared by name alone: still a table
             for field in fields:
                 _merge_field(entity, field)
-        _endpoint_entities(item, user, ensure)
+        _endpoint_entities(item, user, ensure, reading)
     if user and user in entities:
         entities[user].is_user = True
     return entities

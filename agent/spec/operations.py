@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agent.backlog.schema import RATE_LIMIT, ApiRequirement, BacklogItem
-from agent.spec.names import entity_name, plural
-from agent.spec.paths import collection_entity, operation_kind, shape
+from agent.spec.codes import declared_responses, invalid_code, success_code
+from agent.spec.kinds import VERBS, Reading, endpoint_kind
+from agent.spec.names import entity_name, identifier, plural, snake
+from agent.spec.paths import PathShape, collection_entity, shape
 from agent.spec.responses import RESOURCE_KINDS
 from agent.spec.schemas import is_list_schema, object_fields
 from agent.spec.types import EntitySpec, FieldSpec, Gap, Operation, OpKind, RateLimit
 
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # by the unit's first letter
-STATUS: dict[str, int] = {"create": 201, "register": 201, "delete": 204}
 PAGING = ("limit", "offset")  # the page's query parameters: served, never filters
 
 
@@ -21,16 +24,35 @@ def rate_limit(text: str | None) -> RateLimit | None:
     return RateLimit(count=int(found[1]), seconds=SECONDS[found[2][0].lower()], text=text or "")
 
 
-def _handler(kind: OpKind, entity: EntitySpec | None, parent: str | None, taken: set[str]) -> str:
+def _handler(  # noqa: PLR0917
+    kind: OpKind,
+    entity: EntitySpec | None,
+    parent: str | None,
+    taken: set[str],
+    method: str,
+    found: PathShape,
+) -> str:
     noun = entity.noun if entity else "endpoint"
     if kind == "list":
         noun = plural(noun)
     base = f"{kind}_{parent + '_' if parent else ''}{noun}"
+    if kind == "action":
+        base = _action_name(method, found, entity)
     name, n = base, 2
     while name in taken:
         name, n = f"{base}_{n}", n + 1
     taken.add(name)
     return name
+
+
+def _action_name(method: str, found: PathShape, entity: EntitySpec | None) -> str:
+    """`cancel_order` for /orders/{id}/cancel, `add_to_cart` for /add_to_cart,
+    `post_calculator` for POST /calculator."""
+    if found.action:
+        return identifier(snake(f"{found.action}_{entity.noun if entity else found.collection}"))
+    segment = snake(found.collection or found.auth_word or "root")
+    words = segment.split("_")
+    return identifier(segment if words[0] in VERBS else f"{method.lower()}_{segment}")
 
 
 def _fields(req: ApiRequirement, kind: OpKind) -> tuple[list[FieldSpec], list[FieldSpec]]:
@@ -45,7 +67,12 @@ def _fields(req: ApiRequirement, kind: OpKind) -> tuple[list[FieldSpec], list[Fi
 def _response(req: ApiRequirement, kind: OpKind) -> list[FieldSpec] | None:
     if kind in {"login", "delete"} or not req.response_schema:
         return None
-    fields = object_fields(req.response_schema)
+    try:
+        fields = object_fields(req.response_schema)
+    except ValueError:
+        if kind == "action":
+            return None  # not an object (a number, a text): the model returns it as declared
+        raise
     if kind == "list" and not is_list_schema(req.response_schema):
         return None
     return fields or None
@@ -58,33 +85,43 @@ def _entity_body(entity: EntitySpec) -> list[FieldSpec]:
     return [f for f in entity.fields if not f.secret and f.name not in keys]
 
 
-def build_operation(
+def build_operation(  # noqa: PLR0917
     item: BacklogItem,
     req: ApiRequirement,
     entities: dict[str, EntitySpec],
     user: str | None,
     taken: set[str],
+    reading: Reading,
 ) -> tuple[Operation, list[Gap]]:
     """One endpoint as an `Operation`, with the gaps the scaffold leaves in it."""
     found = shape(req.endpoint)
-    kind = operation_kind(req.method, found)
+    kind, why = endpoint_kind(req, reading)
     name = user if kind in {"register", "login", "me"} else collection_entity(found)
+    if kind == "action" and not found.action and not found.item_param:
+        name = None  # an action on no collection: no table of its own
     entity = entities.get(name) if name else None
     lookup = _field_lookup(found.item_param, entity, kind)
-    if lookup:
-        kind = "custom"
+    if lookup and entity is not None:
+        kind = "action"
+        why = f"finds a {entity.name} by its `{lookup}`, and the scaffold finds rows by id only"
+    if kind == "action" and entity is None:  # its path parameters name no row of ours
+        found = replace(found, item_param=None, parent_collection=None, parent_param=None)
     parent = entity_name(found.parent_collection) if found.parent_collection else None
     parent_spec = entities.get(parent) if parent else None
     body, query = _fields(req, kind)
     if not body and kind in {"create", "replace", "update"} and entity is not None:
         body = _entity_body(entity)
+    responses = declared_responses(item, req)
+    status, status_why = success_code(kind, responses)
     op = Operation(
         item_id=item.id,
         method=req.method,
         path=req.endpoint,
         kind=kind,
         entity=entity.name if entity else None,
-        handler=_handler(kind, entity, parent_spec.noun if parent_spec else None, taken),
+        handler=_handler(
+            kind, entity, parent_spec.noun if parent_spec else None, taken, req.method, found
+        ),
         description=req.description,
         auth_required=req.auth_required or kind == "me",
         rate_limit=rate_limit(req.rate_limit),
@@ -95,9 +132,13 @@ def build_operation(
         body=body,
         query=query,
         response=_response(req, kind),
-        status_code=STATUS.get(kind, 200),
+        status_code=status,
+        kind_reason=why,
+        status_reason=status_why,
+        invalid_status=invalid_code(responses),
+        responses=responses,
     )
-    return op, _gaps(item, op, entity, lookup)
+    return op, _gaps(item, op, entity)
 
 
 def _field_lookup(param: str | None, entity: EntitySpec | None, kind: OpKind) -> str | None:
@@ -110,17 +151,13 @@ def _field_lookup(param: str | None, entity: EntitySpec | None, kind: OpKind) ->
     return param if entity.field(param) is not None else None
 
 
-def _gaps(
-    item: BacklogItem, op: Operation, entity: EntitySpec | None, lookup: str | None
-) -> list[Gap]:
+def _gaps(item: BacklogItem, op: Operation, entity: EntitySpec | None) -> list[Gap]:
     gaps = []
-    if op.kind == "custom":
-        reason = "not a CRUD or auth endpoint: served as 501 until implemented"
-        if lookup and entity is not None:
-            reason = (
-                f"finds a {entity.name} by its `{lookup}`, and the scaffold finds rows by id "
-                "only: served as 501 until implemented"
-            )
+    if op.kind == "action":
+        codes = ", ".join(f"{c}" + (f" ({w})" if w else "") for c, w in op.responses.items())
+        reason = f"an action ({op.kind_reason}): served as 501 until implemented"
+        if codes:
+            reason += f"; the backlog declares {codes}"
         gaps.append(
             Gap(item_id=item.id, kind="endpoint", text=f"{op.method} {op.path}", reason=reason)
         )
@@ -142,12 +179,12 @@ def _gaps(
 def query_gaps(op: Operation, entity: EntitySpec | None) -> list[Gap]:
     """Declared query parameters the scaffold does not apply: on a list, those that are not
     a column (kept in its query model, validated, not filtered by); on the other resource
-    endpoints, all of them (a custom endpoint is reported whole)."""
+    endpoints, all of them (an action is reported whole)."""
     if op.kind == "list" and entity is not None:
         columns = {f.name for f in entity.fields} | set(PAGING)
         unapplied = [f.name for f in op.query if f.name not in columns]
         what, why = "is not a field", "accepted and validated, not applied: filters are columns"
-    elif op.kind != "custom":
+    elif op.kind != "action":
         unapplied = [f.name for f in op.query]
         what, why = "is not read", "the scaffold reads the query parameters of lists only"
     else:

@@ -54,7 +54,7 @@ def shape(path: str) -> PathShape:
         len(pairs) >= 2
         and pairs[-1][1] is None
         and pairs[-2][1] is not None
-        and not _looks_like_collection(pairs[-1][0])
+        and not looks_like_collection(pairs[-1][0])
     ):
         action = pairs.pop()[0]
     collection, item_param = pairs[-1]
@@ -62,28 +62,28 @@ def shape(path: str) -> PathShape:
     return PathShape(collection, item_param, parent[0], parent[1], action, None, params)
 
 
-def _looks_like_collection(segment: str) -> bool:
+def looks_like_collection(segment: str) -> bool:
     """A plural noun (`tasks`, `order-items`), not a verb or a computed value (`cancel`)."""
     word = segment.replace("-", "_").lower()
     return word.endswith("s") and not word.endswith("ss") and word not in {"stats", "status"}
 
 
 def operation_kind(method: str, found: PathShape) -> OpKind:
-    """The CRUD (or auth) kind a method on a path shape stands for; `custom` otherwise."""
+    """The CRUD (or auth) kind a method on a path shape stands for; `action` otherwise."""
     if found.auth_word:
         kind = AUTH_WORDS[found.auth_word]
         wanted = "GET" if kind == "me" else "POST"
-        return kind if method == wanted else "custom"
+        return kind if method == wanted else "action"
     if found.collection is None or found.action:
-        return "custom"
+        return "action"
     if found.item_param is None:
-        return {"POST": "create", "GET": "list"}.get(method, "custom")  # type: ignore[return-value]
+        return {"POST": "create", "GET": "list"}.get(method, "action")  # type: ignore[return-value]
     return {
         "GET": "read",
         "PATCH": "update",
         "PUT": "replace",  # type: ignore[return-value]
         "DELETE": "delete",
-    }.get(method, "custom")
+    }.get(method, "action")
 
 
 def collection_entity(found: PathShape) -> str | None:

@@ -17,7 +17,7 @@ FieldType = Literal[
 ]
 EnumValue = str | int | float | bool  # as the backlog's JSON writes it
 OpKind = Literal[
-    "create", "list", "read", "update", "replace", "delete", "register", "login", "me", "custom"
+    "create", "list", "read", "update", "replace", "delete", "register", "login", "me", "action"
 ]
 
 
@@ -111,6 +111,19 @@ class RateLimit(BaseModel):
     text: str
 
 
+class Flow(BaseModel):
+    """A value one endpoint takes from another's answer: `cart_id` in the body of
+    `POST /add_to_cart` is the `cart_id` that `POST /create_cart` answers. Generated tests
+    and probes obtain it from the producer instead of inventing one."""
+
+    name: str  # the consumer's path parameter, body field or query parameter
+    location: Literal["path", "body", "query"]
+    producer: str  # the producing operation's handler
+    method: str
+    path: str
+    field: str  # the producer's response field that holds the value
+
+
 class Operation(BaseModel):
     """One endpoint as written in the backlog, and how the scaffold implements it."""
 
@@ -131,7 +144,12 @@ class Operation(BaseModel):
     body: list[FieldSpec] = Field(default_factory=list)
     query: list[FieldSpec] = Field(default_factory=list)
     response: list[FieldSpec] | None = None  # None: the entity's public fields
-    status_code: int = 200
+    status_code: int = 200  # of a success: as the backlog declares it, else the convention
+    kind_reason: str = ""  # why the plan read the endpoint as this kind
+    status_reason: str = ""  # where the success code came from
+    invalid_status: int = 422  # for a request its schema refuses (400 where declared)
+    responses: dict[int, str] = Field(default_factory=dict)  # every code the backlog gives
+    flows: list[Flow] = Field(default_factory=list)
 
 
 GapKind = Literal[

@@ -53,11 +53,11 @@ def discounted(price: float, percent: int) -> float:
     return float(lowered.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 '''
 STUB = '''@router.post("/books/{book_id}/discount", status_code=501)
-async def custom_book(book_id: uuid.UUID, session: SessionDep) -> Any:
+async def discount_book(book_id: uuid.UUID, session: SessionDep) -> Any:
     """POST /books/{book_id}/discount (not implemented by the scaffold)."""
     raise HTTPException(501, "not implemented yet: POST /books/{book_id}/discount")'''
 HANDLER = '''@router.post("/books/{book_id}/discount", response_model=BookOut)
-async def custom_book(book_id: uuid.UUID, session: SessionDep, body: CustomBookRequest) -> Any:
+async def discount_book(book_id: uuid.UUID, session: SessionDep, body: DiscountBookRequest) -> Any:
     """POST /books/{book_id}/discount: the price lowered by `percent`, rounded to cents."""
     row = await book_repo.get(session, book_id, None)
     if row is None:
@@ -92,7 +92,7 @@ def implemented() -> list[Reply]:
             "edit_file",
             path=ROUTER,
             old_text="    CreateAuthorBookRequest,\n",
-            new_text="    CreateAuthorBookRequest,\n    CustomBookRequest,\n",
+            new_text="    CreateAuthorBookRequest,\n    DiscountBookRequest,\n",
         ),
         call(
             "e3",

@@ -67,8 +67,8 @@ def test_an_item_path_naming_a_field_is_left_to_a_model(spec: ServiceSpec) -> No
     """`GET /books/{isbn}` finds a book by its ISBN, not by id: served as 501 and reported
     as not implemented, never answered by an id lookup that would claim it."""
     ops = {(o.method, o.path): o for o in spec.operations}
-    assert ops[("GET", "/books/{isbn}")].kind == "custom"
-    assert ops[("DELETE", "/books/{isbn}")].kind == "custom"
+    assert ops[("GET", "/books/{isbn}")].kind == "action"
+    assert ops[("DELETE", "/books/{isbn}")].kind == "action"
     reported = {g.text: g.reason for g in spec.gaps if g.kind == "endpoint"}
     assert "finds a Book by its `isbn`" in reported["GET /books/{isbn}"]
 

@@ -90,10 +90,10 @@ def test_extending_keeps_what_was_built(taskboard: ServiceSpec) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "kind"),
     [
-        ("POST", "/v1/orders/{order_id}/cancel", "custom"),
+        ("POST", "/v1/orders/{order_id}/cancel", "action"),
         ("GET", "/api/users/me", "me"),
         ("PUT", "/books/{book_id}", "replace"),
-        ("DELETE", "/books", "custom"),
+        ("DELETE", "/books", "action"),
     ],
 )
 def test_path_kinds(method: str, path: str, kind: str) -> None:

@@ -72,7 +72,7 @@ class World:
         paths = doc.get("paths", {})
         return [
             op
-            for op in self.ops("custom")
+            for op in self.ops("action")
             if "501" in paths.get(op["path"], {}).get(op["method"].lower(), {}).get("responses", {})
         ]
 
