@@ -60,7 +60,7 @@ async def post_calculator(body: PostCalculatorRequest) -> Any:
         raise HTTPException(400, "the result is out of range")
     return {"result": result}
 '''
-CALCULATOR_TESTS = '''import pytest
+CALCULATOR_TESTS = """import pytest
 from fastapi.testclient import TestClient
 
 
@@ -94,7 +94,7 @@ def test_ac_calc_1_3_divide_by_zero(client: TestClient) -> None:
 def test_a_result_too_large_is_refused(client: TestClient) -> None:
     response = client.post("/calculator", json={"a": 1e308, "b": 1e308, "operation": "multiply"})
     assert response.status_code == 400, response.text
-'''
+"""
 CART = '''"""The cart: made by create_cart, filled by add_to_cart, read by retrieve_cart.
 
 Carts live in the process (the backlog declares no entity for them).
@@ -153,7 +153,7 @@ async def retrieve_cart(body: RetrieveCartRequest) -> Any:
     cart = _cart(body.cart_id)
     return {"items": [{"item_id": item, "quantity": n} for item, n in sorted(cart.items())]}
 '''
-CART_TESTS = '''import pytest
+CART_TESTS = """import pytest
 from fastapi.testclient import TestClient
 
 MISSING = "no-such-cart"
@@ -197,7 +197,7 @@ def test_add_to_cart_invalid(client: TestClient) -> None:
     response = client.post("/add_to_cart", json={"cart_id": new_cart(client), "item_id": 0, "quantity": 1})
     assert response.status_code == 400, response.text
     assert response.json()["error"]["code"] == "validation_error"
-'''
+"""
 
 
 def _formatted(code: str) -> str:
@@ -268,3 +268,35 @@ def test_a_correct_action_service_ends_passed(
         assert endpoint.kind == "action" and endpoint.implemented
         assert endpoint.responses == req["responses"]
     assert report.test_results.security_scan_status.startswith("passed: 0 findings")
+
+
+def test_offline_each_action_answers_501_and_is_reported_with_its_codes(tmp_path: Path) -> None:
+    """With no model, every action is the scaffold's 501 stub (its generated test asserts
+    the 501 and passes), the run ends incomplete (4), and the report lists each action as
+    not implemented with the codes the backlog declares."""
+    backlog = DATA / "cart.json"
+    repo = tmp_path / "svc"
+    done = cli(
+        "run",
+        str(backlog),
+        "--repo",
+        str(repo),
+        "--sandbox",
+        "local",
+        "--gates",
+        "lint,tests,contract",
+    )
+    assert done.returncode == 4, (done.stdout + done.stderr)[-6000:]
+    report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
+    [item] = report.items
+    declared = json.loads(backlog.read_text())["backlog_items"][0]["api_requirements"]
+    left = {n.text: n.reason for n in item.not_implemented if n.kind == "endpoint"}
+    [endpoints] = report.implemented_endpoints
+    for endpoint, req in zip(endpoints.endpoints, declared, strict=True):
+        route = f"{req['method']} {req['endpoint']}"
+        assert endpoint.kind == "action" and endpoint.implemented is False
+        assert endpoint.responses == req["responses"]
+        for code in req["responses"]:
+            assert code in left[route]
+    tests = (repo / "backend/tests/test_actions.py").read_text()
+    assert tests.count("assert response.status_code == 501") == len(declared)
