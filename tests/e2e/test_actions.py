@@ -186,15 +186,18 @@ def test_ac_cart_1_3_retrieve_missing(client: TestClient) -> None:
 def test_ac_cart_1_4_every_item_and_quantity(client: TestClient) -> None:
     cart = new_cart(client)
     for item, quantity in ((7, 2), (3, 1), (7, 3)):
-        added = client.post("/add_to_cart", json={"cart_id": cart, "item_id": item, "quantity": quantity})
+        body = {"cart_id": cart, "item_id": item, "quantity": quantity}
+        added = client.post("/add_to_cart", json=body)
         assert added.status_code == 200, added.text
     response = client.post("/retrieve_cart", json={"cart_id": cart})
     assert response.status_code == 200, response.text
-    assert response.json() == {"items": [{"item_id": 3, "quantity": 1}, {"item_id": 7, "quantity": 5}]}
+    items = [{"item_id": 3, "quantity": 1}, {"item_id": 7, "quantity": 5}]
+    assert response.json() == {"items": items}
 
 
 def test_add_to_cart_invalid(client: TestClient) -> None:
-    response = client.post("/add_to_cart", json={"cart_id": new_cart(client), "item_id": 0, "quantity": 1})
+    body = {"cart_id": new_cart(client), "item_id": 0, "quantity": 1}
+    response = client.post("/add_to_cart", json=body)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["code"] == "validation_error"
 """
