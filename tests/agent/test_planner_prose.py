@@ -59,9 +59,10 @@ def test_prose_item_gets_criteria_and_rules_and_keeps_its_endpoints(tmp_path: Pa
     done = with_plans(raw, {item.id: plan})["backlog_items"][0]
     assert done["acceptance_criteria"] == criteria
     assert done["business_logic"]["rules"] == [PROSE, "A quantity is at least 1"]
-    assert done["api_requirements"] == json.loads(CART.read_text())["backlog_items"][0][
-        "api_requirements"
-    ]
+    assert (
+        done["api_requirements"]
+        == json.loads(CART.read_text())["backlog_items"][0]["api_requirements"]
+    )
 
 
 def test_an_item_with_endpoints_and_criteria_is_not_planned() -> None:
