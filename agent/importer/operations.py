@@ -190,8 +190,9 @@ def _requirement(
     endpoint = base_path(doc) + path
     key = f"{method.upper()} {endpoint}"
     request_body: Body | None = None
+    parameters = _parameters(doc, path, method, op)
     if method in {"get", "delete"}:
-        request = query_schema(_parameters(doc, path, method, op))
+        request = query_schema(parameters)
     else:
         raw_body = op.get("requestBody")
         content = None

@@ -64,7 +64,7 @@ def tag_pattern(tag: str) -> re.Pattern[str]:
     """A tag as a word in prose: `cart` names the tag `carts`, `carts` the tag `cart`."""
     stem = tag.strip().lower()
     stem = stem[:-1] if stem.endswith("s") and len(stem) > 3 else stem
-    words = r"[\s_-]+".join(re.escape(w) for w in stem.split())
+    words = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", stem) if w)
     return re.compile(rf"\b{words}s?\b", re.IGNORECASE)
 
 
@@ -99,6 +99,10 @@ def _add(item: dict[str, Any], section: str, text: str) -> None:
 
 
 def _merge(item: dict[str, Any], part: Part) -> None:
+    """A part's prose (the text under its heading, first in it) as rules, then its
+    sections."""
+    for paragraph in part.prose:
+        _add(item, "rules", paragraph.text)
     for section, entries in part.sections.items():
         if section == "user_story" and entries:
             item["user_story"] = " ".join(entries)
@@ -110,8 +114,6 @@ def _merge(item: dict[str, Any], part: Part) -> None:
         else:
             for entry in entries:
                 _add(item, section, entry)
-    for paragraph in part.prose:
-        _add(item, "rules", paragraph.text)
 
 
 def _short(text: str) -> str:
@@ -143,11 +145,11 @@ def apply_text_spec(slots: list[Slot], parts: list[Part], warnings: list[str]) -
         if target is not None:
             _merge(target.item, part)
             continue
+        for entry in part.prose:
+            _place(slots, part, "rules", entry, warnings)
         for section in part.sections:
             for entry in part.entries(section):
                 _place(slots, part, section, entry, warnings)
-        for entry in part.prose:
-            _place(slots, part, "rules", entry, warnings)
 
 
 def criterion(method: str, endpoint: str, code: str, text: str) -> str:
@@ -157,16 +159,29 @@ def criterion(method: str, endpoint: str, code: str, text: str) -> str:
     return f"{method} {endpoint} returns {code}{joint} {text}"
 
 
+def _mentions(slot: Slot, req: dict[str, Any], text: str) -> bool:
+    """Whether `text` names this endpoint: its path, or its last fixed segment as a word
+    (`Registering ...` names `/auth/register`, `adding to a cart` does not name
+    `/add_to_cart` but `add to cart` does)."""
+    if Slot(slot.tag, {"api_requirements": [req]}, slot.base).names_path(text):
+        return True
+    fixed = [s for s in str(req["endpoint"]).split("/") if s and not PARAM.match(s)]
+    if not fixed:
+        return False
+    words = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", fixed[-1]) if w)
+    return bool(re.search(rf"(?<![\w/]){words}", text, re.IGNORECASE))
+
+
 def _covered(slot: Slot, given: list[str], req: dict[str, Any], code: str) -> bool:
-    """Whether a criterion the text spec gave names `code` for this endpoint: it names
-    the endpoint's path, or names no path of the item and the item has one endpoint."""
+    """Whether a criterion the text spec gave names `code` for this endpoint: it names the
+    endpoint (see `_mentions`), or names none of the item's and the item has one."""
     number = re.compile(rf"(?<!\d){code}(?!\d)")
-    own = [path_pattern(p) for p in Slot(slot.tag, {"api_requirements": [req]}, slot.base).paths()]
-    single = len(slot.item["api_requirements"]) == 1
+    reqs = slot.item["api_requirements"]
     for text in given:
         if not number.search(text):
             continue
-        if any(p.search(text) for p in own) or (single and not slot.names_path(text)):
+        named = [r for r in reqs if _mentions(slot, r, text)]
+        if req in named or (not named and len(reqs) == 1):
             return True
     return False
 

@@ -51,7 +51,8 @@ def _expect_dict(value: Any, where: str, what: str) -> dict[str, Any]:
 def _merge_all_of(schema: dict[str, Any], where: str) -> dict[str, Any]:
     """The parts of an `allOf` merged in order (a later part wins), the schema's own keys
     last."""
-    parts = schema.get("allOf") or []
+    parts = schema.get("allOf")
+    parts = [] if parts is None else parts
     if not isinstance(parts, list):
         raise SchemaError(f"{where}/allOf", "must be a list of schemas")
     merged: dict[str, Any] = {"properties": {}, "required": []}

@@ -3,7 +3,8 @@
 Headings name sections: `User story`, `Business rules` (or `Rules`), `Validations`,
 `Calculations`, `Acceptance criteria`, `Relationships`, `Indexes`, `Priority`. Any other
 heading (below the title) opens the part of one item, named like its tag (`## Books`);
-sections before any such heading belong to the document as a whole. List entries are
+sections before any such heading, or at its level or above (`## Acceptance criteria`
+after `## Books`), belong to the document as a whole. List entries are
 bullets (`-`, `*`, `1.`) or paragraphs (lines separated by a blank line); the user story is
 the section's text.
 
@@ -72,6 +73,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.parts = [Part(None, 1)]
+        self.level = 0  # of the current item's heading (0: no item heading yet)
         self.section: str | None = None
         self.open = False
 
@@ -79,6 +81,11 @@ class _Reader:
         self.section = _section(title)
         if self.section is None and level > 1:
             self.parts.append(Part(title.strip(), number))
+            self.level = level
+        elif self.section is not None and self.level and level <= self.level:
+            # `## Acceptance criteria` after `## Tokens`: a sibling, not a part of it
+            self.parts.append(Part(None, number))
+            self.level = 0
         self.open = False
 
     def line(self, text: str, number: int, fenced: bool = False) -> None:
