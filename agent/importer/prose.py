@@ -160,15 +160,16 @@ def criterion(method: str, endpoint: str, code: str, text: str) -> str:
 
 
 def _mentions(slot: Slot, req: dict[str, Any], text: str) -> bool:
-    """Whether `text` names this endpoint: its path, or its last fixed segment as a word
-    (`Registering ...` names `/auth/register`, `adding to a cart` does not name
-    `/add_to_cart` but `add to cart` does)."""
+    """Whether `text` names this endpoint: its path, or a word starting with its last fixed
+    segment, singular (`Registering ...` names `/auth/register`, `Saving a recipe` names
+    `/recipes` and `/recipes/{recipe_id}`; `add to cart` names `/add_to_cart`)."""
     if Slot(slot.tag, {"api_requirements": [req]}, slot.base).names_path(text):
         return True
     fixed = [s for s in str(req["endpoint"]).split("/") if s and not PARAM.match(s)]
     if not fixed:
         return False
-    words = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", fixed[-1]) if w)
+    last = fixed[-1][:-1] if fixed[-1].endswith("s") and len(fixed[-1]) > 3 else fixed[-1]
+    words = r"[\s_-]+".join(re.escape(w) for w in re.split(r"[\s_-]+", last) if w)
     return bool(re.search(rf"(?<![\w/]){words}", text, re.IGNORECASE))
 
 

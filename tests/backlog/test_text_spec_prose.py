@@ -151,3 +151,26 @@ def test_text_before_any_heading_and_fenced_code_are_prose() -> None:
     lines and `#` lines included (they are code, not headings)."""
     (part,) = parse_text_spec("Intro line.\n\n```\n# not a heading\n\nx = 1\n```\n")
     assert [e.text for e in part.prose] == ["Intro line.", "``` # not a heading x = 1 ```"]
+
+
+def test_a_criterion_naming_a_code_for_a_collection_covers_its_endpoints() -> None:
+    """`Saving a recipe returns 201` names 201 for `/recipes` (singular or not), so the
+    document's own 201 criterion is not added beside it; the 200 of the same endpoint,
+    which no criterion names, is."""
+    ok = {"description": "ok"}
+    doc = {
+        "openapi": "3.0.3",
+        "paths": {
+            "/recipes": {
+                "post": {"responses": {"201": {"description": "Saved"}}},
+                "get": {"responses": {"200": {"description": "A page"}}},
+            },
+            "/tags": {"get": {"responses": {"200": ok}}},
+        },
+    }
+    spec = "## Recipes\n### Acceptance criteria\n- Saving a recipe returns 201\n"
+    recipes = import_document(doc, spec).backlog_items[0]
+    assert recipes.acceptance_criteria == [
+        "Saving a recipe returns 201",
+        "GET /recipes returns 200: A page",
+    ]
