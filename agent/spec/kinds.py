@@ -10,6 +10,8 @@ backlog says about its collection:
   it or addresses an item of it: `/leave-requests/{id}`);
 - a single singular segment (`/calculator`, `/health`) is an action unless the backlog
   declares that entity or addresses one of its items (`/calculator/{id}`);
+- a list of a collection nothing creates, declares or addresses (`GET /formats`) is an
+  action: there would be no row to list;
 - everything else is read as CRUD by its method, as before.
 """
 
@@ -122,13 +124,14 @@ class Reading:
 
     declared: frozenset[str]  # entities the data requirements declare
     addressed: frozenset[str]  # collections some endpoint addresses an item of
+    created: frozenset[str] = frozenset()  # collections some endpoint POSTs to
 
     @classmethod
     def of(cls, backlog: Backlog, known: frozenset[str] = frozenset()) -> Reading:
         """What `backlog` declares and addresses, with the entities `known` from an earlier
         backlog of the same repo."""
         declared = set(known)
-        addressed = set()
+        addressed, created = set(), set()
         for item in backlog.backlog_items:
             for raw in item.data_requirements.entities:
                 declared.add(entity_name(raw if isinstance(raw, str) else raw.name))
@@ -136,7 +139,9 @@ class Reading:
                 found = shape(req.endpoint)
                 if found.collection and found.item_param:
                     addressed.add(found.collection)
-        return cls(frozenset(declared), frozenset(addressed))
+                if found.collection and not found.item_param and req.method == "POST":
+                    created.add(found.collection)
+        return cls(frozenset(declared), frozenset(addressed), frozenset(created))
 
 
 def _verb_segment(segment: str, reading: Reading) -> bool:
@@ -173,6 +178,16 @@ def endpoint_kind(req: ApiRequirement, reading: Reading) -> tuple[OpKind, str]:
     ):
         return "action", (
             f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
+        )
+    if (
+        kind == "list"
+        and found.parent_collection is None
+        and entity_name(segment) not in reading.declared
+        and segment not in reading.addressed | reading.created
+    ):
+        return "action", (
+            f"nothing in the backlog creates, declares or addresses a `{segment}`: "
+            "the list is computed, not stored"
         )
     return kind, f"{req.method} on the collection `{segment}`"
 
