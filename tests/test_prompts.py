@@ -6,6 +6,7 @@ from pathlib import Path
 
 import prompts
 from agent.backlog import load_backlog
+from agent.nodes.building import implement_prompt
 from agent.spec.compiler import compile_backlog
 from agent.verify.brief import brief
 from agent.verify.evidence import CheckResult, Evidence, Failure
@@ -23,13 +24,7 @@ def test_implement_and_plan_render_from_the_example() -> None:
     backlog = load_backlog(EXAMPLE)
     spec = compile_backlog(backlog)
     item = backlog.by_priority()[2]
-    text = prompts.render(
-        "implement",
-        item=item,
-        covered={1, 2},
-        gaps=[g for g in spec.gaps if g.item_id == item.id],
-        operations=[o for o in spec.operations if o.item_id == item.id],
-    )
+    text = implement_prompt(item, spec)
     assert "PATCH /api/v1/tasks/{task_id}" in text
     assert "A task cannot move from done back to todo" in text
     assert "(already shown by a generated test)" in text

@@ -21,8 +21,30 @@ from tools.base import ToolError
 from tools.workspace import Workspace
 
 SECRET = "http-request-tool-secret-not-a-real-one"  # the session's own tokens, nothing else
-USER = "00000000-0000-4000-8000-00000000a11c"  # the caller `auth: true` stands for
 BODY_CHARS = 6_000
+# Alembic's template for a new migration, in the generated service's style (ruff-clean).
+MAKO = '''"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+"""
+
+import sqlalchemy as sa
+from alembic import op
+${imports if imports else ""}
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}
+'''
 PROGRAM = """
 import json, os, sys, uuid
 from alembic import command
@@ -42,8 +64,16 @@ from backend.main import create_app
 settings = Settings(database_url=args["database_url"], jwt_secret=args["secret"],
                     redis_url=args.get("redis_url") or None, rate_limit_prefix=args["prefix"])
 headers = dict(args.get("headers") or {})
+user = args.get("user")
 if args.get("auth"):
-    token = create_access_token(uuid.UUID(args["user"]), settings)
+    if not user:  # a real caller: a user row where the service has users
+        os.environ["DATABASE_URL"] = args["database_url"]
+        try:
+            from backend.tests.factories import make_user_id
+            user = str(make_user_id())
+        except ImportError:
+            user = str(uuid.uuid4())
+    token = create_access_token(uuid.UUID(user), settings)
     headers["Authorization"] = "Bearer " + token
 with TestClient(create_app(settings), raise_server_exceptions=False) as client:
     kwargs = {"headers": headers, "params": args.get("params") or None}
@@ -51,7 +81,7 @@ with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         kwargs["json"] = args["json"]
     reply = client.request(args["method"], args["path"], **kwargs)
 print("\\n@@reply@@" + json.dumps({"status": reply.status_code, "headers": dict(reply.headers),
-                               "body": reply.text}))
+                               "body": reply.text, "user": user}))
 """
 
 
@@ -64,7 +94,9 @@ class HttpRequestArgs(BaseModel):
     params: dict[str, str] = Field(default_factory=dict, description="Query parameters.")
     headers: dict[str, str] = Field(default_factory=dict)
     auth: bool = Field(
-        False, description=f"Send a valid bearer token for the user id {USER} (the session's)."
+        False,
+        description="Send a valid bearer token of the session's caller (a user row made on "
+        "first use; the answer says its id).",
     )
 
 
@@ -90,15 +122,20 @@ def _run(sandbox: Sandbox, timeout: float, args: dict[str, Any]) -> tuple[str, s
 
 
 def http_request(
-    sandbox: Sandbox, timeout: float, database: Database, args: HttpRequestArgs
+    sandbox: Sandbox,
+    timeout: float,
+    database: Database,
+    caller: dict[str, str],
+    args: HttpRequestArgs,
 ) -> str:
-    """One request to the app on the current code; its answer (and the log on a 5xx)."""
+    """One request to the app on the current code; its answer (and the log on a 5xx).
+    `caller` keeps the session's user id once the first authenticated request made it."""
     sent: dict[str, Any] = {
         "mode": "request",
         **database(),
         "secret": SECRET,
         "prefix": "http-tool",
-        "user": USER,
+        "user": caller.get("id"),
         "method": args.method,
         "path": args.path,
         "params": args.params,
@@ -112,11 +149,15 @@ def http_request(
         tail = (out + err)[-4000:]
         raise ToolError(f"the service did not start or answer (exit {code}):\n{tail}")
     reply = json.loads(out.rsplit("@@reply@@", 1)[1])
+    if args.auth and reply.get("user"):
+        caller["id"] = reply["user"]
     headers = {k: v for k, v in reply["headers"].items() if k.lower() not in {"date", "server"}}
     body = reply["body"]
     if len(body) > BODY_CHARS:
         body = body[:BODY_CHARS] + f"\n… {len(reply['body']) - BODY_CHARS} more characters"
-    lines = [f"{args.method} {args.path} -> {reply['status']}", f"headers: {json.dumps(headers)}"]
+    lines = [f"{args.method} {args.path} -> {reply['status']}"]
+    lines += [f"as the caller {caller['id']} (bearer token)"] if args.auth else []
+    lines.append(f"headers: {json.dumps(headers)}")
     lines.append(f"body: {body}")
     if reply["status"] >= 500:
         lines.append("service log (tail):\n" + err[-3000:])
@@ -127,6 +168,9 @@ def make_migration(
     ws: Workspace, sandbox: Sandbox, timeout: float, database: Database, args: MakeMigrationArgs
 ) -> str:
     """Alembic autogenerate from the ORM models against a database at head: the new file."""
+    template = ws.resolve("alembic/script.py.mako")
+    if not template.exists():  # a service generated before the scaffold wrote it
+        template.write_text(MAKO)
     sent = {"mode": "migration", **database(), "name": args.name}
     out, err, code = _run(sandbox, timeout, sent)
     if code != 0:
@@ -135,6 +179,8 @@ def make_migration(
         )
     made = json.loads(out.strip().splitlines()[-1])
     file = ws.resolve(made["path"])
+    for fix in (["check", "--fix", "--quiet"], ["format", "--quiet"]):  # as the lint gate wants
+        sandbox.run([sandbox.python, "-m", "ruff", *fix, made["path"]], timeout=timeout, env={})
     content = file.read_text()
     if "op." not in content:  # autogenerate found no difference
         file.unlink()

@@ -110,7 +110,7 @@ class Toolbox:
                 self._tool(
                     "http_request",
                     service.HttpRequestArgs,
-                    partial(service.http_request, sandbox, lint_timeout_s, service_db),
+                    partial(service.http_request, sandbox, lint_timeout_s, service_db, {}),
                 ),
                 self._tool(
                     "make_migration",

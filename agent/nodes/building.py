@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 import prompts
 from agent.backlog import load_backlog as read_backlog
+from agent.backlog.schema import BacklogItem
 from agent.context import RunContext
 from agent.loop import LoopOutcome
 from agent.nodes.modelwork import session
@@ -79,16 +80,7 @@ def implement(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         return put_item(state, record)
     backlog = read_backlog(ctx.config.backlog)
     source = next(i for i in backlog.backlog_items if i.id == record.id)
-    covered = {t.index + 1 for t in spec.criteria_tests if t.item_id == record.id}
-    prompt = prompts.render(
-        "implement",
-        item=source,
-        written=json.dumps(source.model_dump(mode="json", exclude_defaults=True), indent=1),
-        gaps=gaps,
-        covered=covered,
-        operations=[reading(o) for o in spec.operations if o.item_id == record.id],
-    )
-    outcome = session(runtime, record, "implement", prompt)
+    outcome = session(runtime, record, "implement", implement_prompt(source, spec))
     record.not_implemented = claimed_gaps(gaps, outcome)
     ctx.record(
         "implement",
@@ -157,3 +149,16 @@ def reading(op: Operation) -> str:
         for f in op.flows
     ]
     return "\n".join(lines)
+
+
+def implement_prompt(item: BacklogItem, spec: ServiceSpec) -> str:
+    """What the model is told to implement: the item as written, the plan's reading of its
+    endpoints, its criteria (those a generated test shows marked) and its gaps."""
+    return prompts.render(
+        "implement",
+        item=item,
+        written=json.dumps(item.model_dump(mode="json", exclude_defaults=True), indent=1),
+        gaps=[g for g in spec.gaps if g.item_id == item.id],
+        covered={t.index + 1 for t in spec.criteria_tests if t.item_id == item.id},
+        operations=[reading(o) for o in spec.operations if o.item_id == item.id],
+    )

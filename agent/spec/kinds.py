@@ -167,29 +167,26 @@ def endpoint_kind(req: ApiRequirement, reading: Reading) -> tuple[OpKind, str]:
     if kind == "action":
         return "action", _why_not_crud(req.method, found)
     segment = found.collection or ""
+    computed = _computed(kind, found, segment, reading)
+    if computed is not None:
+        return "action", computed
+    return kind, f"{req.method} on the collection `{segment}`"
+
+
+def _computed(kind: str, found: PathShape, segment: str, reading: Reading) -> str | None:
+    """Why a CRUD-looking path is an action after all (None: it is a collection)."""
     if _verb_segment(segment, reading):
-        return "action", f"`{segment}` names what it does, not a collection"
-    if (
-        found.item_param is None
-        and found.parent_collection is None
-        and not looks_like_collection(segment)
-        and entity_name(segment) not in reading.declared
-        and segment not in reading.addressed
-    ):
-        return "action", (
-            f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
-        )
-    if (
-        kind == "list"
-        and found.parent_collection is None
-        and entity_name(segment) not in reading.declared
-        and segment not in reading.addressed | reading.created
-    ):
-        return "action", (
+        return f"`{segment}` names what it does, not a collection"
+    unknown = entity_name(segment) not in reading.declared and segment not in reading.addressed
+    alone = found.item_param is None and found.parent_collection is None
+    if alone and unknown and not looks_like_collection(segment):
+        return f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
+    if kind == "list" and alone and unknown and segment not in reading.created:
+        return (
             f"nothing in the backlog creates, declares or addresses a `{segment}`: "
             "the list is computed, not stored"
         )
-    return kind, f"{req.method} on the collection `{segment}`"
+    return None
 
 
 def _why_not_crud(method: str, found: PathShape) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import prompts
 from agent.backlog.loader import load_backlog
-from agent.nodes.building import reading
+from agent.nodes.building import implement_prompt
 from agent.spec.compiler import compile_backlog
 
 CART = Path(__file__).parents[1] / "data" / "cart.json"
@@ -18,17 +18,7 @@ CART = Path(__file__).parents[1] / "data" / "cart.json"
 
 def _prompt() -> str:
     backlog = load_backlog(CART)
-    spec = compile_backlog(backlog)
-    [item] = backlog.backlog_items
-    written = json.dumps(item.model_dump(mode="json", exclude_defaults=True), indent=1)
-    return prompts.render(
-        "implement",
-        item=item,
-        written=written,
-        gaps=spec.gaps,
-        covered=set(),
-        operations=[reading(o) for o in spec.operations],
-    )
+    return implement_prompt(backlog.backlog_items[0], compile_backlog(backlog))
 
 
 def test_the_item_as_written_is_in_the_prompt() -> None:
