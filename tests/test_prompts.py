@@ -89,3 +89,29 @@ def test_repair_carries_the_criteria_and_rules_left() -> None:
     assert "without its lower bound: its tests still passed" in text
     assert "- (rule) A user may own at most 50 active projects" in text
     assert '@pytest.mark.criterion("AUTH-1", <number>)' in text
+
+
+def test_a_failure_the_last_verify_had_too_is_marked_repeated() -> None:
+    """The repair prompt says which failures are repeated, so a model knows its last fix
+    did not take; a new one is not marked."""
+    old = Failure(check="oracle", where="POST /add_to_cart", message="422 where 400 is declared")
+    new = Failure(check="oracle", where="POST /retrieve_cart", message="201 where 200")
+    before = Evidence(
+        iteration=1,
+        sandbox="local",
+        checks=[CheckResult(name="contract", passed=False, failures=[old])],
+    )
+    now = Evidence(
+        iteration=2,
+        sandbox="local",
+        checks=[CheckResult(name="contract", passed=False, failures=[old, new])],
+    )
+    text = prompts.render(
+        "repair", item_id="CART-1", attempt=2, checks=brief(now, before), criteria=[], left=[]
+    )
+    lines = [line for line in text.splitlines() if line.startswith("- POST")]
+    assert lines == [
+        "- POST /add_to_cart: 422 where 400 is declared"
+        " (repeated: the verify before this one had it too)",
+        "- POST /retrieve_cart: 201 where 200",
+    ]
