@@ -128,8 +128,9 @@ def match(
     """The generated test for one criterion, or the gap saying why there is none."""
     status = _status(text)
     business = status in RULE_STATUSES and BUSINESS.search(text) is not None
-    if status == 422 and not INVALID.search(text):
-        business = True  # a 400 or 422 for something no schema says ("dividing by zero")
+    bounded = any(pattern.search(text) for pattern, _ in BOUNDS)
+    if status == 422 and not (INVALID.search(text) or bounded or re.search(r"\b422\b", text)):
+        business = True  # a bare 400 for something no schema says ("dividing by zero")
     if status is None or OUT_OF_REACH.search(text) or business:
         return Gap(
             item_id=item.id,
