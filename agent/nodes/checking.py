@@ -33,9 +33,7 @@ def left_undone(state: RunState) -> list[str]:
     """What the items built so far report not implemented (the offline model leaves every
     rule and calculation; a model leaves what it says it did not do)."""
     return [
-        f"{gap.kind}: {gap.text}"
-        for key in state.get("items", {})
-        for gap in item(state, key).left
+        f"{gap.kind}: {gap.text}" for key in state.get("items", {}) for gap in item(state, key).left
     ]
 
 

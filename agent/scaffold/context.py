@@ -61,7 +61,7 @@ def group_of(op: Operation, spec: ServiceSpec) -> str:
     if op.kind in {"register", "login", "me"}:
         return "auth"
     entity = spec.entity(op.entity)
-    return entity.table if entity else "misc"
+    return entity.table if entity else "actions"
 
 
 def _applies(op: Operation, scenario: str, spec: ServiceSpec) -> bool:
@@ -149,6 +149,7 @@ def op_examples(op: Operation) -> dict[str, Any]:
         "full": examples.payload(op.body),
         "broken": examples.breaking(op.body),
         "paging": paging(op) if op.kind == "list" else {},
+        "query": examples.payload(op.query, required_only=True),
     }
 
 

@@ -116,18 +116,23 @@ def query_field(field: FieldSpec) -> str:
     return request_field(field, partial=True, extra=f"from_query({kind})" if kind else "")
 
 
-def response_field(field: FieldSpec) -> str:
-    """`name: T | None = None` for a response model (responses are never re-validated).
+def response_field(field: FieldSpec, strict: bool = False) -> str:
+    """`name: T | None = None` for a response model (responses are never re-validated);
+    `strict`: a required field is `name: T`, so an answer without it is an error (an
+    action's response, which no row fills).
 
     A renamed field is read from the row by its attribute and written under the backlog's
     name (FastAPI serializes responses by alias)."""
     annotation = py_type(field)
     if field.format in {"email", "uri"} or field.enum:
         annotation = "str" if field.type == "string" else PY_TYPES[field.type]
+    required = strict and field.required
+    typed = annotation if required else f"{annotation} | None"
+    default = "" if required else " = None"
     if field.attr == field.name:
-        return f"{field.name}: {annotation} | None = None"
+        return f"{field.name}: {typed}{default}"
     alias = f"Field(serialization_alias={field.name!r})"
-    return f"{field.attr}: Annotated[{annotation} | None, {alias}] = None"
+    return f"{field.attr}: Annotated[{typed}, {alias}]{default}"
 
 
 def sa_type(field: FieldSpec) -> str:

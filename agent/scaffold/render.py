@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from agent.scaffold.pyexpr import (
     response_field,
 )
 from agent.spec.names import identifier, pascal
-from agent.spec.types import EntitySpec, FieldSpec, ServiceSpec
+from agent.spec.types import EntitySpec, FieldSpec, Operation, ServiceSpec
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = [
@@ -77,8 +78,9 @@ def _response_field_for(field: FieldSpec, entity: EntitySpec | None) -> str:
         return "id: uuid.UUID | None = None"
     if field.name in {"created_at", "updated_at"}:
         return f"{field.name}: datetime | None = None"
-    column_field = entity.field(field.name) if entity else None
-    return response_field(column_field or field)
+    if entity is None:
+        return response_field(field, strict=True)  # an action's: as declared, no row
+    return response_field(entity.field(field.name) or field)
 
 
 # Names a generated handler (or its module) uses itself: a path parameter called so gets
@@ -146,6 +148,11 @@ def base_context(spec: ServiceSpec) -> dict[str, Any]:
         "list_ops": [o for o in spec.operations if o.kind == "list"],
         "paging_names": ctx.PAGING_NAMES,
         "columns_of": {e.name: [f.name for f in e.fields] for e in spec.entities},
+        "invalid_status": {
+            f"{o.method} {o.path}": o.invalid_status
+            for o in spec.operations
+            if o.invalid_status != 422
+        },
     }
 
 
@@ -161,7 +168,17 @@ def files(spec: ServiceSpec) -> dict[str, str]:
         groups.setdefault(ctx.group_of(op, spec), []).append(op)
     for group, ops in groups.items():
         out.update(_group_files(env, base, spec, group, ops))
+    actions = _free_actions(spec)
+    if actions:
+        out["backend/api/schemas/actions.py"] = env.get_template(
+            "backend/api/schemas/actions.py.j2"
+        ).render(**base, ops=actions)
     return out
+
+
+def _free_actions(spec: ServiceSpec) -> list[Operation]:
+    """Actions on no entity: their models live in `backend/api/schemas/actions.py`."""
+    return [o for o in spec.operations if o.kind == "action" and o.entity is None]
 
 
 def _entity_files(
@@ -209,12 +226,14 @@ def _group_files(
         {o.entity for o in ops if o.entity} | {o.parent_entity for o in ops if o.parent_entity}
     )
     schema_names = {name: _schema_names(spec, name) for name in names}
+    free = [o for o in ops if o.kind == "action" and o.entity is None]
     local = {
         **base,
         "group": group,
         "ops": ops,
         "entity_names": names,
         "schema_names": schema_names,
+        "action_schema_names": _op_schema_names(free),
         "tests": ctx.test_cases(ops, spec),
         "examples": {o.handler: ctx.op_examples(o) for o in ops},
     }
@@ -230,11 +249,18 @@ def _group_files(
 
 def _schema_names(spec: ServiceSpec, entity: str) -> list[str]:
     """Classes `backend/api/schemas/<entity>.py` defines (unused imports are fixed later)."""
-    ops = [o for o in spec.operations if o.entity == entity]
-    names = [f"{entity}Out"]
-    names += [f"{pascal(o.handler)}Response" for o in ops if o.response]
-    names += [f"{pascal(o.handler)}Request" for o in ops if o.body]
-    names += [f"{pascal(o.handler)}Query" for o in ops if o.kind == "list"]
+    names = [f"{entity}Out", *_op_schema_names(o for o in spec.operations if o.entity == entity)]
     if spec.entity(entity) and spec.entity(entity).is_user:  # type: ignore[union-attr]
         names.append("TokenOut")
+    return names
+
+
+def _op_schema_names(ops: Iterable[Operation]) -> list[str]:
+    """The request, response and query models of `ops` (`schemas/_ops.j2`)."""
+    names = []
+    for op in ops:
+        names += [f"{pascal(op.handler)}Response"] if op.response else []
+        names += [f"{pascal(op.handler)}Request"] if op.body else []
+        if op.kind == "list" or (op.kind == "action" and op.query):
+            names.append(f"{pascal(op.handler)}Query")
     return names

@@ -43,7 +43,7 @@ def _field_from(producer: Operation, name: str) -> str | None:
 
 
 def _consumed(op: Operation) -> list[tuple[str, str]]:
-    seeded = {op.item_param, op.parent_param} if op.kind != "action" else set()
+    seeded = {op.item_param, op.parent_param}  # rows the world seeds itself
     names = [(p, "path") for p in op.path_params if p not in seeded]
     names += [(f.name, "body") for f in op.body]
     names += [(f.name, "query") for f in op.query]

@@ -6,7 +6,8 @@ The backlog's own `kind` wins. Otherwise the path decides, with what the rest of
 backlog says about its collection:
 - `/orders/{id}/cancel` (a verb after an item) and paths with no collection are actions;
 - a segment that starts with a verb (`/add_to_cart`, `/create_cart`, `/calculate`) is an
-  action: it names what the endpoint does, not a collection;
+  action: it names what the endpoint does, not a collection (unless the backlog declares
+  it or addresses an item of it: `/leave-requests/{id}`);
 - a single singular segment (`/calculator`, `/health`) is an action unless the backlog
   declares that entity or addresses one of its items (`/calculator/{id}`);
 - everything else is read as CRUD by its method, as before.
@@ -144,10 +145,10 @@ def _verb_segment(segment: str, reading: Reading) -> bool:
     words = [w.lower() for w in re.split(r"[_\-]|(?<=[a-z])(?=[A-Z])", segment) if w]
     if not words or words[0] not in VERBS:
         return False
-    if len(words) > 1:
-        return True
     known = entity_name(segment) in reading.declared or segment in reading.addressed
-    return not known and not looks_like_collection(segment)
+    if known:
+        return False  # `leave-requests` with a `/leave-requests/{id}`: a collection
+    return len(words) > 1 or not looks_like_collection(segment)
 
 
 def endpoint_kind(req: ApiRequirement, reading: Reading) -> tuple[OpKind, str]:
@@ -171,8 +172,7 @@ def endpoint_kind(req: ApiRequirement, reading: Reading) -> tuple[OpKind, str]:
         and segment not in reading.addressed
     ):
         return "action", (
-            f"`{segment}` is not a collection: singular, not a declared entity, no item of it "
-            "is addressed"
+            f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
         )
     return kind, f"{req.method} on the collection `{segment}`"
 

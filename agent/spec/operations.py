@@ -101,6 +101,7 @@ def build_operation(  # noqa: PLR0917
         name = None  # an action on no collection: no table of its own
     entity = entities.get(name) if name else None
     lookup = _field_lookup(found.item_param, entity, kind)
+    crud_kind = kind  # its convention stands when the backlog names no code
     if lookup and entity is not None:
         kind = "action"
         why = f"finds a {entity.name} by its `{lookup}`, and the scaffold finds rows by id only"
@@ -112,7 +113,7 @@ def build_operation(  # noqa: PLR0917
     if not body and kind in {"create", "replace", "update"} and entity is not None:
         body = _entity_body(entity)
     responses = declared_responses(item, req)
-    status, status_why = success_code(kind, responses)
+    status, status_why = success_code(crud_kind, responses)
     op = Operation(
         item_id=item.id,
         method=req.method,
