@@ -48,7 +48,8 @@ class Target:
         status = reply.status_code if reply is not None else 599
         self.samples.append(seconds)
         self.limited += status == 429
-        refused = self.method == "POST" and status in REFUSALS
+        refusals = {*REFUSALS, self.op.get("invalid_status", 422)}  # 400 where declared
+        refused = self.method == "POST" and status in refusals
         self.refused += refused
         failed = status >= 400 and status != 429 and not refused
         self.errors += failed
