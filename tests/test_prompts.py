@@ -6,6 +6,7 @@ from pathlib import Path
 
 import prompts
 from agent.backlog import load_backlog
+from agent.nodes.building import implement_prompt
 from agent.spec.compiler import compile_backlog
 from agent.verify.brief import brief
 from agent.verify.evidence import CheckResult, Evidence, Failure
@@ -23,13 +24,7 @@ def test_implement_and_plan_render_from_the_example() -> None:
     backlog = load_backlog(EXAMPLE)
     spec = compile_backlog(backlog)
     item = backlog.by_priority()[2]
-    text = prompts.render(
-        "implement",
-        item=item,
-        covered={1, 2},
-        gaps=[g for g in spec.gaps if g.item_id == item.id],
-        operations=[o for o in spec.operations if o.item_id == item.id],
-    )
+    text = implement_prompt(item, spec)
     assert "PATCH /api/v1/tasks/{task_id}" in text
     assert "A task cannot move from done back to todo" in text
     assert "(already shown by a generated test)" in text
@@ -94,3 +89,29 @@ def test_repair_carries_the_criteria_and_rules_left() -> None:
     assert "without its lower bound: its tests still passed" in text
     assert "- (rule) A user may own at most 50 active projects" in text
     assert '@pytest.mark.criterion("AUTH-1", <number>)' in text
+
+
+def test_a_failure_the_last_verify_had_too_is_marked_repeated() -> None:
+    """The repair prompt says which failures are repeated, so a model knows its last fix
+    did not take; a new one is not marked."""
+    old = Failure(check="oracle", where="POST /add_to_cart", message="422 where 400 is declared")
+    new = Failure(check="oracle", where="POST /retrieve_cart", message="201 where 200")
+    before = Evidence(
+        iteration=1,
+        sandbox="local",
+        checks=[CheckResult(name="contract", passed=False, failures=[old])],
+    )
+    now = Evidence(
+        iteration=2,
+        sandbox="local",
+        checks=[CheckResult(name="contract", passed=False, failures=[old, new])],
+    )
+    text = prompts.render(
+        "repair", item_id="CART-1", attempt=2, checks=brief(now, before), criteria=[], left=[]
+    )
+    lines = [line for line in text.splitlines() if line.startswith("- POST")]
+    assert lines == [
+        "- POST /add_to_cart: 422 where 400 is declared"
+        " (repeated: the verify before this one had it too)",
+        "- POST /retrieve_cart: 201 where 200",
+    ]

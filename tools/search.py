@@ -10,7 +10,22 @@ from pydantic import BaseModel, ConfigDict, Field
 from tools.base import ToolError
 from tools.workspace import Workspace
 
-LINE_PREVIEW = 200
+LINE_PREVIEW = 200  # characters of a line shown around its match
+
+
+def _window(line: str, found: re.Match[str]) -> str:
+    """The line, or on a long one (a one-line JSON document) the part around the match,
+    with where it is: `[cols 15980-16180 of 16400] …text…`."""
+    text = line.strip()
+    offset = len(line) - len(line.lstrip())
+    if len(text) <= LINE_PREVIEW:
+        return text
+    middle = (found.start() + found.end()) // 2 - offset
+    start = max(0, min(middle - LINE_PREVIEW // 2, len(text) - LINE_PREVIEW))
+    end = start + LINE_PREVIEW
+    before = "…" if start else ""
+    after = "…" if end < len(text) else ""
+    return f"[cols {start + 1}-{end} of {len(text)}] {before}{text[start:end]}{after}"
 
 
 class SearchArgs(BaseModel):
@@ -47,8 +62,9 @@ def search(ws: Workspace, args: SearchArgs) -> str:
         if b"\x00" in data[:8192]:
             continue
         for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
-            if matcher.search(line):
-                hits.append(f"{ws.relative(file)}:{number}: {line.strip()[:LINE_PREVIEW]}")
+            found = matcher.search(line)
+            if found:
+                hits.append(f"{ws.relative(file)}:{number}: {_window(line, found)}")
                 if len(hits) >= args.max_results:
                     return "\n".join(hits) + f"\n… stopped at {args.max_results} matches"
     return "\n".join(hits) if hits else f"no matches for {args.pattern!r} in {args.path}"

@@ -9,15 +9,16 @@ the model can act on; it never raises for the model's mistakes. A broken sandbox
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from sandbox.base import Sandbox
-from tools import checks, edit, files, search
+from tools import checks, edit, files, search, service
 from tools.base import Tool, ToolDefinition, ToolError, ToolResult
+from tools.evidence import ShowEvidenceArgs, show_evidence
 from tools.finish import FinishArgs, finish_message
 from tools.trim import trim
 from tools.workspace import Workspace
@@ -33,6 +34,13 @@ DESCRIPTIONS = {
     "run_tests": "Run pytest in the sandbox, on everything or on chosen files / node ids.",
     "run_lint": "Run ruff check and ruff format --check in the sandbox (fix=true applies fixes).",
     "finish": "Say you are done: a summary and the rules you implemented and did not.",
+    "http_request": "Send one request to the service on the current code (in the sandbox, "
+    "its own database kept for this session): the status, headers and body, and the "
+    "service's log on a 5xx.",
+    "make_migration": "Make a new Alembic migration from the ORM models (autogenerate, "
+    "against a database at head) and show it for review.",
+    "show_evidence": "Show one failure of the last verify whole: its gate, the expectation "
+    "and its source in the backlog, the request and the response.",
 }
 
 
@@ -72,6 +80,8 @@ class Toolbox:
         lint_timeout_s: float = 120.0,
         only: Iterable[str] | None = None,
         test_env: Mapping[str, str] | None = None,
+        service_db: service.Database | None = None,
+        evidence: Sequence[str] | None = None,
     ) -> None:
         ws = Workspace(sandbox.workspace)
         self.result_chars = result_chars
@@ -92,8 +102,22 @@ class Toolbox:
                 checks.RunLintArgs,
                 partial(checks.run_lint, ws, sandbox, lint_timeout_s),
             ),
+            self._tool("show_evidence", ShowEvidenceArgs, partial(show_evidence, evidence)),
             self._tool("finish", FinishArgs, self._finish),
         ]
+        if service_db is not None:  # the service can run: a database is there for it
+            every[-1:-1] = [
+                self._tool(
+                    "http_request",
+                    service.HttpRequestArgs,
+                    partial(service.http_request, sandbox, lint_timeout_s, service_db, {}),
+                ),
+                self._tool(
+                    "make_migration",
+                    service.MakeMigrationArgs,
+                    partial(service.make_migration, ws, sandbox, lint_timeout_s, service_db),
+                ),
+            ]
         wanted = set(only) if only is not None else None
         self._tools = {t.name: t for t in every if wanted is None or t.name in wanted}
 

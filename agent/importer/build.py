@@ -1,28 +1,29 @@
-"""Assemble the backlog: one item per tag, its endpoints, and the text spec's sections;
-checked by the project's own loader, each problem named by a JSON pointer into the
-OpenAPI document (or a line of the text spec)."""
+"""Assemble the backlog: one item per tag, its endpoints, the text spec's sections and
+prose, and a criterion per described response; checked by the project's own loader, each
+problem named by a JSON pointer into the OpenAPI document."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from agent.backlog.loader import parse_backlog
 from agent.backlog.schema import Backlog
 from agent.errors import BacklogError
-from agent.importer.document import check_document, load_document, pointer, resolve
-from agent.importer.operations import Endpoint, endpoints
-from agent.importer.textspec import Part, parse_text_spec
+from agent.importer.document import check_document, load_document, plain, pointer, resolve
+from agent.importer.operations import Endpoint, base_path, endpoints
+from agent.importer.prose import Slot, add_response_criteria, apply_text_spec, item_id
+from agent.importer.textspec import parse_text_spec
 from agent.spec.schemas import object_fields
 
-LISTS = {"rules", "validations", "calculations"}
-DATA = {"relationships", "indexes"}
 
-
-def import_files(openapi: Path, text_spec: Path | None = None) -> Backlog:
-    """The backlog of an OpenAPI file and an optional Markdown text spec."""
+def import_files(
+    openapi: Path, text_spec: Path | None = None, warnings: list[str] | None = None
+) -> Backlog:
+    """The backlog of an OpenAPI file and an optional Markdown text spec. What the import
+    had to decide on its own (where prose went, an auth endpoint made public) is appended
+    to `warnings`, one line each."""
     doc = load_document(openapi)
     spec = None
     if text_spec is not None:
@@ -30,21 +31,34 @@ def import_files(openapi: Path, text_spec: Path | None = None) -> Backlog:
             spec = text_spec.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise BacklogError([f"{text_spec}: cannot read: {exc}"]) from None
-    return import_document(doc, spec)
+    return import_document(doc, spec, warnings)
 
 
-def import_document(raw: object, text_spec: str | None = None) -> Backlog:
+def import_document(
+    raw: object, text_spec: str | None = None, warnings: list[str] | None = None
+) -> Backlog:
     """The backlog of an OpenAPI document (already parsed) and an optional text spec."""
-    doc = resolve(check_document(raw), raw, "#")
+    notes: list[str] = [] if warnings is None else warnings
+    raw = plain(raw)
+    try:
+        doc = resolve(check_document(raw), raw, "#")
+    except RecursionError:
+        raise BacklogError(["#: the document's $refs nest too deep to read"]) from None
     found = endpoints(doc)
     if not found:
         raise BacklogError([f"{pointer('paths')}: no GET, POST, PUT, PATCH or DELETE operation"])
     _check_fields(found)
+    for endpoint in found:
+        notes.extend(endpoint.warnings)
     tags = _tag_order(doc, found)
-    items = [_item(doc, tag, [e for e in found if e.tag == tag], i) for i, tag in enumerate(tags)]
+    slots = [
+        Slot(tag, _item(doc, tag, [e for e in found if e.tag == tag], i), base_path(doc))
+        for i, tag in enumerate(tags)
+    ]
     if text_spec is not None:
-        _apply_text_spec(items, parse_text_spec(text_spec))
-    return _validated({"backlog_items": items}, tags, found)
+        apply_text_spec(slots, parse_text_spec(text_spec), notes)
+    add_response_criteria(slots)
+    return _validated({"backlog_items": [s.item for s in slots]}, tags, found)
 
 
 def _tag_order(doc: dict[str, Any], found: list[Endpoint]) -> list[str]:
@@ -56,11 +70,6 @@ def _tag_order(doc: dict[str, Any], found: list[Endpoint]) -> list[str]:
 def _tag_info(doc: dict[str, Any], tag: str) -> dict[str, Any]:
     infos = [t for t in doc.get("tags") or [] if isinstance(t, dict) and t.get("name") == tag]
     return infos[0] if infos else {}
-
-
-def item_id(tag: str) -> str:
-    """`Book reviews` -> `BOOK-REVIEWS`."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", tag).strip("-").upper() or "ITEM"
 
 
 def _item(doc: dict[str, Any], tag: str, mine: list[Endpoint], index: int) -> dict[str, Any]:
@@ -87,47 +96,6 @@ def _check_fields(found: list[Endpoint]) -> None:
                 problems.append(f"{endpoint.where} ({key.replace('_', ' ')}): {exc}")
     if problems:
         raise BacklogError(problems)
-
-
-def _apply_text_spec(items: list[dict[str, Any]], parts: list[Part]) -> None:
-    problems = []
-    for part in parts:
-        target = _target(items, part)
-        if target is None:
-            names = ", ".join(i["id"] for i in items)
-            problems.append(
-                f"text spec line {part.line}: "
-                + (
-                    f"'{part.name}' names no tag of the document (items: {names})"
-                    if part.name
-                    else f"sections outside an item heading, but there are {len(items)} items"
-                )
-            )
-            continue
-        _merge(target, part)
-    if problems:
-        raise BacklogError(problems)
-
-
-def _target(items: list[dict[str, Any]], part: Part) -> dict[str, Any] | None:
-    if part.name is None:
-        return items[0] if len(items) == 1 else None
-    wanted = item_id(part.name)
-    return next((i for i in items if i["id"] == wanted or item_id(i["id"]) == wanted), None)
-
-
-def _merge(item: dict[str, Any], part: Part) -> None:
-    for section, entries in part.sections.items():
-        if section == "user_story" and entries:
-            item["user_story"] = " ".join(entries)
-        elif section == "priority" and entries and entries[0].strip().isdigit():
-            item["priority"] = int(entries[0].strip())
-        elif section in LISTS:
-            item["business_logic"][section] += entries
-        elif section in DATA:
-            item["data_requirements"][section] += entries
-        elif section == "acceptance_criteria":
-            item["acceptance_criteria"] += entries
 
 
 def _validated(raw: dict[str, Any], tags: list[str], found: list[Endpoint]) -> Backlog:

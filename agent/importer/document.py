@@ -6,6 +6,7 @@ is cut at its second visit and read as a plain object.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,45 @@ def load_document(path: Path) -> dict[str, Any]:
         raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise BacklogError([f"#: cannot read {path}: {exc}"]) from None
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise BacklogError([f"#: {path} is not valid YAML or JSON: {exc}"]) from None
-    return check_document(raw)
+    except json.JSONDecodeError as exc:
+        raise BacklogError(
+            [f"#: {path} line {exc.lineno}, column {exc.colno}: {exc.msg}"]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise BacklogError([f"#: {path}{_yaml_where(exc)}: {_one_line(exc)}"]) from None
+    return check_document(plain(raw))
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    return f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+
+
+def _one_line(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    text = " ".join(str(p) for p in (context, problem) if p) or str(exc)
+    return " ".join(text.split())
+
+
+def plain(node: Any) -> Any:
+    """The document as JSON can hold it: YAML dates and datetimes as ISO 8601 text
+    (`example: 2024-01-01` unquoted), keys as text (`200:` unquoted)."""
+    if isinstance(node, dict):
+        return {_key(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list | tuple | set):
+        return [plain(v) for v in node]
+    if isinstance(node, dt.date | dt.time):
+        return node.isoformat()
+    if isinstance(node, bytes):
+        return node.decode("utf-8", errors="replace")
+    return node
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, bool) or key is None:
+        return json.dumps(key)
+    return plain(key) if isinstance(key, dt.date | dt.time) else str(key)
 
 
 def check_document(raw: object) -> dict[str, Any]:

@@ -3,17 +3,19 @@ scaffold cannot (with a model; without one, list it as not implemented)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 import prompts
 from agent.backlog import load_backlog as read_backlog
+from agent.backlog.schema import BacklogItem
 from agent.context import RunContext
 from agent.loop import LoopOutcome
 from agent.nodes.modelwork import session
 from agent.scaffold.workspace import Formatter, scaffold_item
-from agent.spec.types import Gap, ServiceSpec
+from agent.spec.types import FieldSpec, Gap, Operation, ServiceSpec
 from agent.state import RunState, item, put_item
 from sandbox.base import Sandbox
 
@@ -78,15 +80,7 @@ def implement(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         return put_item(state, record)
     backlog = read_backlog(ctx.config.backlog)
     source = next(i for i in backlog.backlog_items if i.id == record.id)
-    covered = {t.index + 1 for t in spec.criteria_tests if t.item_id == record.id}
-    prompt = prompts.render(
-        "implement",
-        item=source,
-        gaps=gaps,
-        covered=covered,
-        operations=[o for o in spec.operations if o.item_id == record.id],
-    )
-    outcome = session(runtime, record, "implement", prompt)
+    outcome = session(runtime, record, "implement", implement_prompt(source, spec))
     record.not_implemented = claimed_gaps(gaps, outcome)
     ctx.record(
         "implement",
@@ -121,3 +115,50 @@ def claimed_gaps(gaps: list[Gap], outcome: LoopOutcome | None) -> list[Gap]:
         for s in said
         if not any(g.text in s or s in g.text for g in gaps)
     ]
+
+
+def _fields(fields: list[FieldSpec]) -> str:
+    return ", ".join(
+        f"{f.name}: {f.type}"
+        + (f" one of {f.enum}" if f.enum else "")
+        + (" (required)" if f.required else "")
+        for f in fields
+    )
+
+
+def reading(op: Operation) -> str:
+    """How the plan read one endpoint, for the model: its kind and why, its codes, its
+    fields as typed, and the values it takes from other endpoints."""
+    extras = [
+        ", auth" if op.auth_required else "",
+        f", {op.rate_limit.text}" if op.rate_limit else "",
+    ]
+    lines = [
+        f"- {op.method} {op.path}: {op.kind} ({op.kind_reason}) -> `{op.handler}`{''.join(extras)}"
+    ]
+    codes = [f"{c}{' ' + w if w else ''}" for c, w in op.responses.items() if c >= 300]
+    lines.append(
+        f"  answers {op.status_code} on success ({op.status_reason}), {op.invalid_status} for a "
+        "request its schema refuses" + ("; declared: " + "; ".join(codes) if codes else "")
+    )
+    lines += [f"  body: {_fields(op.body)}"] if op.body else []
+    lines += [f"  query: {_fields(op.query)}"] if op.query else []
+    lines += [f"  response: {_fields(op.response)}"] if op.response else []
+    lines += [
+        f"  `{f.name}` ({f.location}) is the `{f.field}` that {f.method} {f.path} answers"
+        for f in op.flows
+    ]
+    return "\n".join(lines)
+
+
+def implement_prompt(item: BacklogItem, spec: ServiceSpec) -> str:
+    """What the model is told to implement: the item as written, the plan's reading of its
+    endpoints, its criteria (those a generated test shows marked) and its gaps."""
+    return prompts.render(
+        "implement",
+        item=item,
+        written=json.dumps(item.model_dump(mode="json", exclude_defaults=True), indent=1),
+        gaps=[g for g in spec.gaps if g.item_id == item.id],
+        covered={t.index + 1 for t in spec.criteria_tests if t.item_id == item.id},
+        operations=[reading(o) for o in spec.operations if o.item_id == item.id],
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from git import Actor
@@ -9,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import RunContext
 from agent.delivery.git import checkout_branch, commit_all, open_repo
+from agent.models.base import Message
 from agent.nodes.checking import criteria_line, why_stop
 from agent.state import ItemRecord, RunState, item, put_item
 
@@ -38,6 +40,7 @@ def deliver(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     branch = config.branch or repo.active_branch.name
     checkout_branch(repo, branch)
     record.stop_reason = why_stop(state, runtime.context)
+    _close_conversation(record, runtime.context)
     record.commit = commit_all(repo, commit_message(record, state["run_id"]), author)
     record.status = "delivered"
     runtime.context.record(
@@ -47,6 +50,27 @@ def deliver(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         message=f"committed {record.commit[:10]} on {branch}",
     )
     return {**put_item(state, record), "branch": branch}
+
+
+def _close_conversation(record: ItemRecord, context: RunContext) -> None:
+    """A model's last conversation on the item gets one closing message saying why the
+    work stops (in its transcript; no answer is asked for), unless the item passed."""
+    if context.model.offline or record.passed or not record.evidence:
+        return
+    node = "repair" if record.repairs else "implement"
+    transcript = context.config.run_dir / f"conversation-{record.id}-{node}-{record.repairs}.jsonl"
+    if not transcript.exists():
+        return
+    closing = Message(
+        role="user",
+        content=(
+            f"The run stops working on item {record.id}: {record.stop_reason or 'stopped'}. "
+            f"It is delivered as {record.verdict}, with what is left listed in the report. "
+            "No answer is needed."
+        ),
+    )
+    with transcript.open("a") as out:
+        out.write(json.dumps(closing.model_dump(mode="json", exclude_defaults=True)) + "\n")
 
 
 def after_deliver(state: RunState) -> Literal["next_item"]:

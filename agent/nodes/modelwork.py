@@ -16,6 +16,7 @@ from agent.loop import LoopOutcome, run_tools
 from agent.models.base import Message
 from agent.state import ItemRecord
 from agent.verify import database
+from agent.verify.brief import whole
 from tools import Toolbox
 
 
@@ -28,10 +29,20 @@ def session(
     name = f"ba_{ctx.config.run_id[:8]}_{record.id}_{node}_{record.repairs}"
     name = name.lower().replace("-", "_").replace(".", "_")
     url = database.create(ctx.sandbox, services.postgres_url, name)
+    made: list[str] = []
+
+    def service_db() -> dict[str, str]:
+        """The database `http_request` and `make_migration` use: made on first use."""
+        if not made:
+            made.append(database.create(ctx.sandbox, services.postgres_url, f"{name}_svc"))
+        return {"database_url": made[0], "redis_url": services.redis_url or ""}
+
     toolbox = Toolbox(
         ctx.sandbox,
         test_env={"DATABASE_URL": url, "REDIS_URL": services.redis_url},
         test_timeout_s=ctx.config.command_timeout_s,
+        service_db=service_db,
+        evidence=whole(record.evidence[-1]) if record.evidence else None,
     )
     messages = [
         Message(role="system", content=prompts.render("system")),
@@ -48,3 +59,5 @@ def session(
         return None
     finally:
         database.drop(ctx.sandbox, services.postgres_url, name)
+        if made:
+            database.drop(ctx.sandbox, services.postgres_url, f"{name}_svc")

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.backlog import load_backlog as read_backlog
 from agent.context import RunContext
-from agent.planner import plan_item, with_plans
+from agent.planner import needs_plan, plan_item, with_plans
 from agent.scaffold.workspace import Manifest
 from agent.spec.compiler import compile_backlog
 from agent.state import ItemRecord, RunState
@@ -30,22 +30,27 @@ def load_backlog(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any
 
 
 def _plan_missing_endpoints(context: RunContext) -> None:
-    """With a model, items that declare no endpoints get them planned; the run's copy of
-    the backlog is rewritten with them (so a resumed run does not plan twice)."""
+    """With a model, items that declare no endpoints or no criteria get them planned from
+    their story and prose; the run's copy of the backlog is rewritten with them (so a
+    resumed run does not plan twice)."""
     backlog = read_backlog(context.config.backlog)
-    empty = [i for i in backlog.by_priority() if not i.api_requirements]
+    empty = [i for i in backlog.by_priority() if needs_plan(i)]
     if context.model.offline or not empty:
         return
     taken = {r.key for i in backlog.backlog_items for r in i.api_requirements}
     planned = {}
     for item in empty:
         with context.scope(node="plan", item=item.id):
-            planned[item.id] = plan_item(context.model, item, taken)
-        taken |= {r.key for r in planned[item.id]}
+            plan = planned[item.id] = plan_item(context.model, item, taken)
+        taken |= {r.key for r in plan.api_requirements}
         context.record(
             "plan",
             item=item.id,
-            message=f"planned {len(planned[item.id])} endpoint(s) from the user story",
+            message=(
+                f"planned {len(plan.api_requirements)} endpoint(s), "
+                f"{len(plan.acceptance_criteria)} criteria and {len(plan.rules)} rule(s) "
+                "from the story and its prose"
+            ),
         )
     raw = json.loads(context.config.backlog.read_text())
     context.config.backlog.write_text(json.dumps(with_plans(raw, planned), indent=1))
@@ -67,7 +72,12 @@ def plan(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
                 "method": o.method,
                 "path": o.path,
                 "kind": o.kind,
+                "kind_reason": o.kind_reason,
                 "handler": o.handler,
+                "status_code": o.status_code,
+                "invalid_status": o.invalid_status,
+                "responses": o.responses,
+                "flows": [f.model_dump() for f in o.flows],
             }
             for o in spec.operations
         ],

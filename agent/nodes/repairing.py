@@ -34,7 +34,9 @@ def repair(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         "repair",
         item_id=record.id,
         attempt=record.repairs,
-        checks=brief(record.evidence[-1]),
+        checks=brief(
+            record.evidence[-1], record.evidence[-2] if len(record.evidence) > 1 else None
+        ),
         criteria=unmet(record) if incomplete else [],
         left=[f"({g.kind}) {g.text}" for g in record.left] if incomplete else [],
     )

@@ -118,10 +118,20 @@ def _item(record: ItemRecord, spec: ServiceSpec) -> ItemReport:
 def _endpoints(record: ItemRecord, spec: ServiceSpec) -> ImplementedEndpoints:
     last = record.evidence[-1] if record.evidence else None
     handlers = last.coverage.handlers if last and last.coverage else {}
+    left = {g.text for g in record.not_implemented if g.kind == "endpoint"}
     return ImplementedEndpoints(
         backlog_id=record.id,
         endpoints=[
-            EndpointReport(method=o.method, path=o.path, test_coverage=handlers.get(o.handler))
+            EndpointReport(
+                method=o.method,
+                path=o.path,
+                test_coverage=handlers.get(o.handler),
+                kind=o.kind,
+                kind_reason=o.kind_reason or None,
+                status_code=o.status_code,
+                responses={str(code): when for code, when in o.responses.items()},
+                implemented=f"{o.method} {o.path}" not in left,
+            )
             for o in spec.operations
             if o.item_id == record.id
         ],

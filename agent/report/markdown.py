@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from agent.report.schema import CriterionRow, Delivery, GateRow, ItemReport, Report, Usage
+from agent.report.schema import (
+    CriterionRow,
+    Delivery,
+    EndpointReport,
+    GateRow,
+    ItemReport,
+    Report,
+    Usage,
+)
 
 PR_BODY_LIMIT = 60_000
 """GitHub refuses bodies over 65,536 characters; past this the body is cut, with a note."""
@@ -94,14 +102,20 @@ def _live(report: Report) -> list[str]:
     return lines
 
 
-def _route(method: str, path: str, p95: str | None) -> str:
-    return f"`{method} {path}`" + (f" (p95 {p95})" if p95 else "")
+def _route(e: EndpointReport) -> str:
+    notes = [f"p95 {e.response_time_p95}"] if e.response_time_p95 else []
+    if e.kind == "action":
+        codes = ", ".join(sorted({str(e.status_code), *e.responses}))
+        notes.append(f"action, answers {codes}")
+        if e.implemented is False:
+            notes.append("not implemented: 501")
+    return f"`{e.method} {e.path}`" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _built(report: Report) -> list[str]:
     lines = ["### What was built", ""]
     for group in report.implemented_endpoints:
-        routes = ", ".join(_route(e.method, e.path, e.response_time_p95) for e in group.endpoints)
+        routes = ", ".join(_route(e) for e in group.endpoints)
         routes = routes or "no endpoint"
         lines.append(f"- {group.backlog_id}: {routes}")
     return [*lines, ""]

@@ -26,6 +26,11 @@ class EndpointReport(BaseModel):
     response_time_p95: str | None = None
     test_coverage: float | None = None
     documentation_link: str | None = None
+    kind: str | None = None  # create, list, … or action; `kind_reason` says why
+    kind_reason: str | None = None
+    status_code: int | None = None  # of a success, as the plan read it
+    responses: dict[str, str] = Field(default_factory=dict)  # every code the backlog gives
+    implemented: bool | None = None  # False: still the scaffold's 501 stub
 
 
 class ImplementedEndpoints(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -99,3 +101,24 @@ def render_migration(
 
 def is_empty(change: dict[str, Any]) -> bool:
     return not (change["new_tables"] or change["new_columns"] or change["new_indexes"])
+
+
+REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+DOWN = re.compile(r"^down_revision(?:: [^=]+)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+def repo_head(repo: Path, recorded: str | None) -> str | None:
+    """The revision a new migration follows: the one head of `alembic/versions` (a model
+    may have added migrations after the scaffold's `recorded` one); `recorded` when the
+    folder cannot say (none, or several heads)."""
+    revisions, downs = set(), set()
+    for path in (repo / "alembic" / "versions").glob("*.py"):
+        text = path.read_text(errors="replace")
+        found = REVISION.search(text)
+        if found:
+            revisions.add(found[1])
+        below = DOWN.search(text)
+        if below:
+            downs.add(below[1])
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else recorded

@@ -19,6 +19,7 @@ from agent.scaffold.pyexpr import (
 )
 from agent.spec.names import identifier, pascal
 from agent.spec.types import EntitySpec, FieldSpec, Operation, ServiceSpec
+from tools.service import MAKO
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = [
@@ -161,6 +162,7 @@ def files(spec: ServiceSpec) -> dict[str, str]:
     env = environment()
     base = base_context(spec)
     out = {path: env.get_template(f"{path}.j2").render(**base) for path in STATIC}
+    out["alembic/script.py.mako"] = MAKO  # what a model's `make_migration` writes from
     for entity in spec.entities:
         out.update(_entity_files(env, base, spec, entity))
     groups: dict[str, list[Any]] = {}

@@ -89,7 +89,8 @@ def scaffold_item(repo: Path, full: ServiceSpec, item_id: str, fmt: Formatter) -
     rendered = render.files(target)
     change = migrations.diff(manifest.spec.entities, target.entities)
     if not migrations.is_empty(change):
-        down = manifest.migrations[-1].revision if manifest.migrations else None
+        recorded = manifest.migrations[-1].revision if manifest.migrations else None
+        down = migrations.repo_head(repo, recorded)
         path, content, record = migrations.render_migration(
             len(manifest.migrations) + 1, item_id, down, change
         )

@@ -10,6 +10,8 @@ backlog says about its collection:
   it or addresses an item of it: `/leave-requests/{id}`);
 - a single singular segment (`/calculator`, `/health`) is an action unless the backlog
   declares that entity or addresses one of its items (`/calculator/{id}`);
+- a list of a collection nothing creates, declares or addresses (`GET /formats`) is an
+  action: there would be no row to list;
 - everything else is read as CRUD by its method, as before.
 """
 
@@ -122,13 +124,14 @@ class Reading:
 
     declared: frozenset[str]  # entities the data requirements declare
     addressed: frozenset[str]  # collections some endpoint addresses an item of
+    created: frozenset[str] = frozenset()  # collections some endpoint POSTs to
 
     @classmethod
     def of(cls, backlog: Backlog, known: frozenset[str] = frozenset()) -> Reading:
         """What `backlog` declares and addresses, with the entities `known` from an earlier
         backlog of the same repo."""
         declared = set(known)
-        addressed = set()
+        addressed, created = set(), set()
         for item in backlog.backlog_items:
             for raw in item.data_requirements.entities:
                 declared.add(entity_name(raw if isinstance(raw, str) else raw.name))
@@ -136,7 +139,9 @@ class Reading:
                 found = shape(req.endpoint)
                 if found.collection and found.item_param:
                     addressed.add(found.collection)
-        return cls(frozenset(declared), frozenset(addressed))
+                if found.collection and not found.item_param and req.method == "POST":
+                    created.add(found.collection)
+        return cls(frozenset(declared), frozenset(addressed), frozenset(created))
 
 
 def _verb_segment(segment: str, reading: Reading) -> bool:
@@ -162,19 +167,26 @@ def endpoint_kind(req: ApiRequirement, reading: Reading) -> tuple[OpKind, str]:
     if kind == "action":
         return "action", _why_not_crud(req.method, found)
     segment = found.collection or ""
-    if _verb_segment(segment, reading):
-        return "action", f"`{segment}` names what it does, not a collection"
-    if (
-        found.item_param is None
-        and found.parent_collection is None
-        and not looks_like_collection(segment)
-        and entity_name(segment) not in reading.declared
-        and segment not in reading.addressed
-    ):
-        return "action", (
-            f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
-        )
+    computed = _computed(kind, found, segment, reading)
+    if computed is not None:
+        return "action", computed
     return kind, f"{req.method} on the collection `{segment}`"
+
+
+def _computed(kind: str, found: PathShape, segment: str, reading: Reading) -> str | None:
+    """Why a CRUD-looking path is an action after all (None: it is a collection)."""
+    if _verb_segment(segment, reading):
+        return f"`{segment}` names what it does, not a collection"
+    unknown = entity_name(segment) not in reading.declared and segment not in reading.addressed
+    alone = found.item_param is None and found.parent_collection is None
+    if alone and unknown and not looks_like_collection(segment):
+        return f"`{segment}` is singular, not a declared entity, and no item of it is addressed"
+    if kind == "list" and alone and unknown and segment not in reading.created:
+        return (
+            f"nothing in the backlog creates, declares or addresses a `{segment}`: "
+            "the list is computed, not stored"
+        )
+    return None
 
 
 def _why_not_crud(method: str, found: PathShape) -> str:

@@ -74,7 +74,17 @@ def _from_word(name: str, word: str) -> FieldSpec:
     return spec
 
 
+def _union_type(fragment: dict[str, Any]) -> FieldType:
+    """A `oneOf`/`anyOf` field: its branches' one type when they share it, else `json`."""
+    branches = fragment.get("oneOf") or fragment.get("anyOf") or []
+    kinds = {b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"}
+    kind = next(iter(kinds)) if len(kinds) == 1 else None
+    return TYPE_WORDS[kind][0] if isinstance(kind, str) and kind in TYPE_WORDS else "json"
+
+
 def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
+    if "type" not in fragment and ("oneOf" in fragment or "anyOf" in fragment):
+        return _union_type(fragment), None
     raw = fragment.get("type", "string")
     kind = next((t for t in raw if t != "null"), "string") if isinstance(raw, list) else raw
     fmt = fragment.get("format")
@@ -141,18 +151,58 @@ def field_from(name: str, value: Any, required: bool = True) -> FieldSpec:
     raise ValueError(f"field {name!r}: expected a type name or a schema object")
 
 
+JSON_TYPES = {"string", "integer", "number", "boolean", "null", "array", "object"}
+KEYWORDS = {
+    *("type", "format", "enum", "const", "default", "example", "examples", "title"),
+    *("description", "minLength", "maxLength", "minimum", "maximum", "pattern", "items"),
+    *("nullable", "readOnly", "writeOnly", "contentMediaType", "contentEncoding", "unique"),
+    *("minItems", "maxItems", "uniqueItems", "exclusiveMinimum", "exclusiveMaximum"),
+}
+
+
+FREE_TEXT = ("title", "description", "default", "example")
+
+
+def _is_word(value: Any) -> bool:
+    try:
+        _from_word("_", value)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_kinds(schema: dict[str, Any]) -> set[str]:
+    """The JSON types a JSON Schema of a non-object names (`{"type": "string", "example":
+    "Login successful"}`, `{"type": ["number", "null"]}`), or none when `schema` reads as
+    shorthand: a key beyond JSON Schema's, or a key whose JSON Schema value is free text
+    given a type word (`{"type": "string", "title": "string"}`: two fields)."""
+    raw = schema.get("type")
+    kinds = raw if isinstance(raw, list) else [raw]
+    if not kinds or not all(isinstance(k, str) and k in JSON_TYPES for k in kinds):
+        return set()
+    if not set(schema) <= KEYWORDS:
+        return set()
+    if any(isinstance(schema.get(k), str) and _is_word(schema[k]) for k in FREE_TEXT):
+        return set()
+    return set(kinds)
+
+
 def object_fields(schema: dict[str, Any]) -> list[FieldSpec]:
-    """Fields of an object schema in either spelling (array schemas: their items')."""
+    """Fields of an object schema in either spelling (array schemas: their items'). A JSON
+    Schema of a non-object (a string, a number, a union of shapes) has no fields."""
     if not schema:
         return []
-    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+    kinds = _json_kinds(schema)
+    is_array = schema.get("type") == "array" or "array" in kinds
+    if is_array and isinstance(schema.get("items"), dict):
         return object_fields(schema["items"])
     if "properties" in schema and isinstance(schema["properties"], dict):
         required = set(schema.get("required", []))
         return [field_from(n, v, n in required) for n, v in schema["properties"].items()]
     if isinstance(schema.get("items"), list):
         return object_fields(schema["items"][0]) if schema["items"] else []
-    if schema.get("type") in {"object", "array"}:
+    union = "oneOf" in schema or "anyOf" in schema
+    if schema.get("type") in {"object", "array"} or kinds or union:
         return []
     return [field_from(name, value) for name, value in schema.items()]
 

@@ -51,12 +51,44 @@ def _shown(failure: Failure) -> dict[str, Any]:
     }
 
 
-def brief(evidence: Evidence) -> list[dict[str, Any]]:
-    """Per failed check: name, summary, and up to a dozen trimmed failures."""
+def _key(check: str, failure: Failure) -> tuple[str, str, str, str]:
+    return (check, failure.check, failure.where, failure.message)
+
+
+def brief(evidence: Evidence, before: Evidence | None = None) -> list[dict[str, Any]]:
+    """Per failed check: name, summary, and up to a dozen trimmed failures, each marked
+    `repeated` when the verify `before` this one had it too."""
+    seen = {_key(c.name, f) for c in before.checks for f in c.failures} if before else set()
     out = []
     for check in evidence.checks:
         if check.passed:
             continue
-        failures = [_shown(f) for f in check.failures[:MAX_FAILURES]]
+        failures = [
+            _shown(f) | {"repeated": _key(check.name, f) in seen}
+            for f in check.failures[:MAX_FAILURES]
+        ]
         out.append({"name": check.name, "summary": check.summary, "failures": failures})
+    return out
+
+
+def whole(evidence: Evidence) -> list[str]:
+    """Every failure of `evidence`, each in full (the `show_evidence` tool pages them)."""
+    out = []
+    for check in evidence.checks:
+        for failure in check.failures:
+            lines = [
+                f"gate {check.name}, check {failure.check}",
+                f"where: {failure.where}",
+                f"what: {failure.message}",
+            ]
+            if failure.expected:
+                source = f" (the backlog: {failure.source})" if failure.source else ""
+                lines.append(f"expected: {failure.expected}{source}")
+            if failure.exchange is not None:
+                sent = failure.exchange
+                lines.append(f"request: {sent.method} {sent.path} {json.dumps(sent.body)}")
+                lines.append(f"response: {sent.status} {sent.response}")
+            if failure.detail:
+                lines.append(f"detail:\n{failure.detail}")
+            out.append("\n".join(lines))
     return out

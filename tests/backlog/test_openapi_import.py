@@ -254,8 +254,16 @@ def test_not_an_openapi_3_document(doc: Any, expected: str) -> None:
     assert _problems(doc)[0].startswith(expected)
 
 
-def test_a_text_spec_section_for_an_unknown_tag() -> None:
-    (problem,) = _problems(_doc(), "## Loans\n### Acceptance criteria\n- Borrowing returns 201\n")
-    assert problem == (
-        "text spec line 1: 'Loans' names no tag of the document (items: MEMBERS, BOOKS)"
-    )
+def test_a_text_spec_section_for_an_unknown_tag_becomes_rules_of_the_first_item() -> None:
+    """A heading that names no tag is no error: with several items and nothing in the text
+    naming one, its entries become rules of the first item, and a warning line says so."""
+    warnings: list[str] = []
+    spec = "## Loans\n### Acceptance criteria\n- Borrowing returns 201\n"
+    members = import_document(_doc(), spec, warnings).backlog_items[0]
+    assert "Borrowing returns 201" in members.business_logic.rules
+    assert "Borrowing returns 201" not in members.acceptance_criteria
+    assert warnings == [
+        "text spec line 3 (acceptance criteria), under 'Loans' (no tag of the document): "
+        "'Borrowing returns 201' names no endpoint or tag: added to the rules of MEMBERS "
+        "(the first of 2 items)"
+    ]

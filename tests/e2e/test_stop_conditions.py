@@ -8,6 +8,7 @@ failures change. Runs go through `runner.new_run` + `runner.drive` on a local sa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from agent.report.schema import ItemReport
 from agent.runner import RunOutcome
 from sandbox.base import Sandbox
 from tests.e2e import notes_flow as flow
-from tests.e2e.helpers import run_local, run_on_wire
+from tests.e2e.helpers import run_dir, run_local, run_on_wire
 from tests.fakes.model_dialects import ANTHROPIC
 from tests.fakes.model_servers import Canned
 
@@ -94,6 +95,12 @@ def test_a_repair_that_changes_nothing_stops_as_stuck(tmp_path: Path, local_box:
     assert item.stop_reason == "stuck: the same failures twice in a row"
     assert item.repair_iterations == 1
     assert failing_tests(item) == [flow.FAILING_TEST]
+    transcript = run_dir(tmp_path / "svc") / "conversation-NOTE-1-repair-1.jsonl"
+    closing = json.loads(transcript.read_text().splitlines()[-1])
+    assert closing["role"] == "user"
+    assert closing["content"].startswith(
+        "The run stops working on item NOTE-1: stuck: the same failures twice in a row."
+    )
     rule = item.acceptance_criteria[1]
     assert not rule.met and rule.reason == "a test marked for it did not pass"
 

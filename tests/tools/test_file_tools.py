@@ -48,6 +48,17 @@ def test_search_substring_and_regex(toolbox):
     assert broken.is_error and "invalid regular expression" in broken.output
 
 
+def test_search_shows_a_window_around_a_match_deep_in_a_long_line(toolbox, workspace):
+    """A one-line JSON document of 16,000 characters: the hit shows the text around the
+    match and which columns it is, not the line's first 200 characters."""
+    filler = ",".join(f'"k{n}": {n}' for n in range(1500))
+    (workspace / "plan.json").write_text("{" + filler + ', "needle": "found it"}\n')
+    hit = toolbox.call("search", {"pattern": "needle", "glob": "plan.json"}).output
+    assert hit.startswith("plan.json:1: [cols ")
+    assert '"needle": "found it"}' in hit and "of " in hit
+    assert len(hit) < 300
+
+
 def test_write_file_creates_folders(toolbox, workspace):
     """write_file creates missing folders and says whether it created or replaced."""
     result = toolbox.call("write_file", {"path": "app/rules/tax.py", "content": "RATE = 0.2\n"})

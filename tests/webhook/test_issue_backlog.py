@@ -39,6 +39,7 @@ def test_form_becomes_one_item() -> None:
         "request_schema": {},
         "response_schema": {},
         "auth_required": False,
+        "responses": {},
     }
     assert item["acceptance_criteria"] == [
         "Creating a task returns 201 with its id",

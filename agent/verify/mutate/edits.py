@@ -5,6 +5,7 @@ credentials  login takes any password: 401 raises inside the named handlers
 limit        the rate limiter never refuses: every 429 raise
 conflict     no 409: every 409 raise (a rule's too) and the IntegrityError handler
 not_found    no 404: every 404 raise
+status       no <status>: every raise of that code (a 400 or 403 a criterion names)
 endpoint     the named endpoints do nothing: their handlers' bodies raise
 rule         one rule module's `raise RuleViolation` statements become `pass`
 """
@@ -63,6 +64,10 @@ def limit(modules: list[Module], mutant: dict[str, Any]) -> None:
 
 def not_found(modules: list[Module], mutant: dict[str, Any]) -> None:
     _status_off(modules, 404)
+
+
+def status(modules: list[Module], mutant: dict[str, Any]) -> None:
+    _status_off(modules, int(mutant["status"]))
 
 
 def _integrity(node: ast.expr) -> bool:
@@ -151,6 +156,7 @@ EDITS: dict[str, Edit] = {
     "limit": limit,
     "conflict": conflict,
     "not_found": not_found,
+    "status": status,
     "endpoint": endpoint,
     "rule": rule,
 }

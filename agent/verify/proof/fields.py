@@ -21,7 +21,7 @@ BUSINESS = re.compile(
     r"\bback to\b|\bbefore\b|\bafter\b",
     re.I,
 )
-GENERIC = re.compile(r"\b(422|400)\b|invalid|malformed|validation", re.I)
+GENERIC = re.compile(r"\b422\b|invalid|malformed|validation", re.I)  # a bare 400 may be a rule
 LOOSE = re.compile(r"invalid|rejected|refused|malformed|wrong|bad\b|not an? ", re.I)
 CLAUSES = re.compile(r",|;|\bor\b|\band\b", re.I)
 BOUND_WORDS = [

@@ -29,6 +29,7 @@ UNAUTHORIZED = re.compile(r"\b401\b|unauthori[sz]ed", re.I)
 CONFLICT = re.compile(
     r"\b409\b|already (exists|registered|taken|in use)|duplicate|conflict|twice", re.I
 )
+OTHER_REFUSAL = re.compile(r"\b(400|403|410|412|423)\b")  # a code no other mutant takes away
 NOT_FOUND = re.compile(r"\b404\b|not found|does not exist|doesn't exist|no such", re.I)
 SUCCESS = re.compile(
     r"\b(200|201|204)\b|(is|are|gets) created|returns? (a |the )?(list|page|token)|no content|"
@@ -143,8 +144,12 @@ def mutants(text: str, item: BacklogItem) -> list[Mutant]:
     found = _by_status(text, item, ops) or validation(text, item, ops)
     if found is not None:
         return found
+    code = OTHER_REFUSAL.search(text)
+    refusal = [Mutant(kind="status", status=int(code[1]))] if code else []
     if BUSINESS.search(text):
-        return [Mutant(kind="rule")]
+        return [Mutant(kind="rule"), *refusal]
+    if refusal:
+        return refusal  # "dividing by zero returns 400": whatever raises it, taken away
     if SUCCESS.search(text):
         return _success(ops, item, text)
     stub = [Mutant(kind="endpoint", endpoints=_pairs(_narrowest(text, ops)))] if ops else []

@@ -10,7 +10,15 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 MutantKind = Literal[
-    "validation", "token", "credentials", "limit", "conflict", "not_found", "endpoint", "rule"
+    "validation",
+    "token",
+    "credentials",
+    "limit",
+    "conflict",
+    "not_found",
+    "status",
+    "endpoint",
+    "rule",
 ]
 Verdict = Literal["proven", "unproven", "no test"]
 
@@ -24,10 +32,12 @@ class Mutant(BaseModel):
     field: str | None = None
     bound: str | None = None
     endpoints: list[tuple[str, str]] = Field(default_factory=list)
+    status: int | None = None  # for `status`: the code whose raises are taken away
 
     @property
     def key(self) -> str:
         parts = [self.kind, self.field, self.bound, *(f"{m} {p}" for m, p in self.endpoints)]
+        parts += [str(self.status)] if self.status else []
         return ":".join(p for p in parts if p)
 
     def describe(self, module: str | None = None) -> str:
@@ -41,6 +51,7 @@ class Mutant(BaseModel):
             "limit": "the rate limiter never refuses (429s removed)",
             "conflict": "no conflict answer: 409 raises and the unique-violation handler removed",
             "not_found": "no not-found answer: 404 raises removed",
+            "status": f"no {self.status} answer: every raise of {self.status} removed",
             "endpoint": f"{where} does nothing (its handler raises)",
             "rule": f"the RuleViolation raises of {module or 'every rule module'} disabled",
         }[self.kind]

@@ -32,3 +32,12 @@ def test_wrong_password(api: httpx.Client, unique: str) -> None:
     api.post(REGISTER, json=account(unique))
     wrong = {"email": f"{unique}@example.com", "password": "not-the-password"}
     assert api.post(LOGIN, json=wrong).status_code == 401
+
+
+@pytest.mark.functional("POST /api/auth/login returns 200: A token")
+def test_login_gives_a_token(api: httpx.Client, unique: str) -> None:
+    assert api.post(REGISTER, json=account(unique)).status_code == 201
+    right = {"email": f"{unique}@example.com", "password": PASSWORD}
+    answer = api.post(LOGIN, json=right)
+    assert answer.status_code == 200
+    assert answer.json()["access_token"]

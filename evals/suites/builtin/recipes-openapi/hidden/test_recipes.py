@@ -17,6 +17,14 @@ def save(api: httpx.Client, who: Account, title: str, difficulty: str = "easy") 
     return made.json()
 
 
+# First of the file's deletions: deletions are limited to 3 a minute per client address.
+@pytest.mark.functional("DELETE /api/recipes/{recipe_id} returns 204: Deleted")
+def test_delete_returns_204(api: httpx.Client, alice: Account) -> None:
+    made = save(api, alice, "Gone soon")
+    assert api.delete(f"{RECIPES}/{made['id']}", headers=alice.headers).status_code == 204
+    assert api.get(f"{RECIPES}/{made['id']}", headers=alice.headers).status_code == 404
+
+
 @pytest.mark.functional("Saving a recipe returns 201 and the caller owns it")
 def test_save(api: httpx.Client, alice: Account) -> None:
     made = save(api, alice, "Shakshuka", "medium")
@@ -84,3 +92,19 @@ def test_owner_cannot_be_assigned(api: httpx.Client, alice: Account, bob: Accoun
     assert made.status_code in {201, 422}
     mine = api.get(RECIPES, headers=alice.headers).json()["items"]
     assert all(r["title"] != "Planted" for r in mine)
+
+
+@pytest.mark.functional("GET /api/recipes returns 200: A page of recipes")
+def test_list_is_a_page(api: httpx.Client, alice: Account) -> None:
+    save(api, alice, "Porridge")
+    page = api.get(RECIPES, headers=alice.headers)
+    assert page.status_code == 200
+    assert [r["title"] for r in page.json()["items"]] == ["Porridge"]
+
+
+@pytest.mark.functional("GET /api/recipes/{recipe_id} returns 200: The recipe")
+def test_read_is_the_recipe(api: httpx.Client, alice: Account) -> None:
+    made = save(api, alice, "Risotto", "hard")
+    read = api.get(f"{RECIPES}/{made['id']}", headers=alice.headers)
+    assert read.status_code == 200
+    assert (read.json()["id"], read.json()["title"]) == (made["id"], "Risotto")
