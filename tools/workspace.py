@@ -1,8 +1,9 @@
 """Paths the model names, confined to the workspace.
 
 Refused: absolute paths, `..` anywhere, anything that resolves outside the root (a
-symlink out, a symlinked folder), and writes into `.git/` or `.backend-agent/` (the
-repository's history and the agent's own checkpoints are not the model's to change).
+symlink out, a symlinked folder), writes into `.git/` or `.backend-agent/` (the
+repository's history and the agent's own checkpoints are not the model's to change), and
+any use of `.verify/` (the gates' working files: probe data the model should not need).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from tools.base import ToolError
 
 PROTECTED = frozenset({".git", ".backend-agent"})
+HIDDEN = frozenset({".verify"})  # the verify's working files: `show_evidence` shows what counts
 SKIPPED_DIRS = frozenset(
     {
         ".git",
+        ".verify",
         ".backend-agent",
         "__pycache__",
         ".venv",
@@ -49,6 +52,12 @@ class Workspace:
         target = (self.root / pure).resolve()
         if not target.is_relative_to(self.root):
             raise ToolError(f"{path!r} resolves outside the workspace (through a symlink)")
+        inside = target.relative_to(self.root).parts
+        if inside and inside[0] in HIDDEN:
+            raise ToolError(
+                f"{path!r} is the verify's working folder, not part of the service: "
+                "show_evidence shows the last verify's failures whole"
+            )
         if write and self._protected(pure, target):
             raise ToolError(f"{path!r} is inside .git/ or .backend-agent/, which tools never write")
         return target

@@ -23,7 +23,14 @@ SA_NAMES = (
     "Uuid",
 )
 SCENARIOS: dict[str, list[str]] = {
-    "create": ["created", "conflict", "invalid", "unauthorized", "rate_limited"],
+    "create": [
+        "created",
+        "conflict",
+        "invalid",
+        "parent_not_found",
+        "unauthorized",
+        "rate_limited",
+    ],
     "register": ["created", "conflict", "invalid", "rate_limited"],
     "list": ["ok", "unauthorized", "rate_limited"],
     "read": ["ok", "not_found", "other_owner", "unauthorized", "rate_limited"],
@@ -64,7 +71,13 @@ def group_of(op: Operation, spec: ServiceSpec) -> str:
     return entity.table if entity else "actions"
 
 
-def _applies(op: Operation, scenario: str, spec: ServiceSpec) -> bool:
+def _has_parent_row(op: Operation, spec: ServiceSpec) -> bool:
+    """A create under a parent that is a row of ours (not the user): its parent can be missing."""
+    parent = spec.entity(op.parent_entity)
+    return parent is not None and not parent.is_user
+
+
+def _applies(op: Operation, scenario: str, spec: ServiceSpec) -> bool:  # noqa: PLR0911
     entity = spec.entity(op.entity)
     if scenario == "unauthorized":
         return op.auth_required
@@ -74,6 +87,8 @@ def _applies(op: Operation, scenario: str, spec: ServiceSpec) -> bool:
         return entity is not None and any(i.unique for i in entity.indexes)
     if scenario == "invalid":
         return examples.breaking(op.body) is not None
+    if scenario == "parent_not_found":
+        return _has_parent_row(op, spec)
     if scenario == "other_owner":
         return op.auth_required and entity is not None and bool(entity.owner_chain)
     return True

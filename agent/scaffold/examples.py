@@ -87,10 +87,11 @@ def _bad_size(field: FieldSpec, breaks: str | None = None) -> tuple[Any, str] | 
     if field.min_length and breaks != "max":
         value = (str(valid(field)) * field.min_length)[: field.min_length - 1]
         return value, f"shorter than {field.min_length} characters"
+    whole = int if field.type == "integer" else float  # an integer field gets an integer
     if field.maximum is not None and breaks != "min":
-        return field.maximum + 1, f"above the maximum {field.maximum}"
+        return whole(field.maximum + 1), f"above the maximum {whole(field.maximum)}"
     if field.minimum is not None and breaks != "max":
-        return field.minimum - 1, f"below the minimum {field.minimum}"
+        return whole(field.minimum - 1), f"below the minimum {whole(field.minimum)}"
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from agent.backlog.schema import BacklogItem
-from agent.spec.types import CriterionTest, EntitySpec, Gap, Operation
+from agent.spec.types import CriterionTest, EntitySpec, FieldSpec, Gap, Operation
 
 PHRASES = [
     (re.compile(r"too many|rate[- ]limit|\b429\b", re.I), 429),
@@ -29,7 +29,8 @@ PHRASES = [
 ]
 BUSINESS = re.compile(  # a rule in the criterion: only a model's test can show it
     r"\bcannot\b|\bcan't\b|\bmust not\b|\bonly\b|\bnot allowed\b|\bunless\b|\bback to\b|"
-    r"\bbefore\b|\bafter\b|\bmore than\b|\bless than\b|\bexceed",
+    r"\bbefore\b|\bafter\b|\bmore than\b|\bless than\b|\bexceed|\bfull\b|\bcapacity\b.*"
+    r"\b(reached|refuses?|beyond|over)\b|\bsold out\b|\bno more\b|\boverlap",
     re.I,
 )
 RULE_STATUSES = {200, 201, 204, 409, 422}
@@ -47,7 +48,10 @@ SCENARIOS: dict[int, list[tuple[str, tuple[str, ...]]]] = {
     201: [("created", ("create", "register"))],
     200: [("ok", ("list", "read", "update", "replace", "login", "me"))],
     204: [("deleted", ("delete",))],
-    404: [("not_found", ("read", "update", "replace", "delete"))],
+    404: [
+        ("not_found", ("read", "update", "replace", "delete")),
+        ("parent_not_found", ("*parent",)),
+    ],
     409: [("conflict", ("create", "register", "replace"))],
     422: [("invalid", ("create", "register", "replace", "update", "action"))],
     401: [("bad_credentials", ("login",)), ("unauthorized", ("*auth",))],
@@ -97,13 +101,16 @@ def _noun_forms(entity: str) -> set[str]:
     return {last, f"{last}s", f"{last}es", last.removesuffix("y") + "ies"}
 
 
-def _fits(
+def _fits(  # noqa: PLR0911
     op: Operation, kinds: tuple[str, ...], entities: dict[str, EntitySpec], text: str
 ) -> bool:
     if "*auth" in kinds:
         return op.auth_required
     if "*limited" in kinds:
         return op.rate_limit is not None
+    if "*parent" in kinds:  # a create under a parent that does not exist
+        parent = entities.get(op.parent_entity or "")
+        return op.kind == "create" and parent is not None and not parent.is_user
     if op.kind not in kinds:
         return False
     if kinds == SCENARIOS[422][0][1]:
@@ -137,6 +144,8 @@ def match(
             field = _named_field(text, op, breaks) if scenario == "invalid" else None
             if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
                 continue
+            if field is not None and breaks is None:
+                breaks = _bound_of_value(text, next(f for f in op.body if f.name == field))
             return CriterionTest(
                 item_id=item.id,
                 index=index,
@@ -167,6 +176,25 @@ def _named_field(text: str, op: Operation, breaks: str | None) -> str | None:
             and invalid(field, breaks) is not None
         ):
             return field.name
+    return None
+
+
+def _bound_of_value(text: str, field: FieldSpec) -> str | None:
+    """The bound a value the criterion names for `field` breaks: "a capacity of 0" where
+    the minimum is 1 is "min"; above the maximum, "max"; None when it names no number."""
+    spoken = re.escape(field.name.replace("_", " "))
+    found = re.search(
+        rf"\b(?:{re.escape(field.name)}|{spoken})s?\s+(?:of|=|is|at)?\s*(-?\d+(?:\.\d+)?)\b",
+        text,
+        re.I,
+    ) or re.search(rf"(-?\d+(?:\.\d+)?)\s+(?:{re.escape(field.name)}|{spoken})s?\b", text, re.I)
+    if found is None:
+        return None
+    value = float(found[1])
+    if field.minimum is not None and value < field.minimum:
+        return "min"
+    if field.maximum is not None and value > field.maximum:
+        return "max"
     return None
 
 

@@ -54,3 +54,14 @@ def test_a_link_into_git_cannot_be_written_through(workspace):
     os.symlink(workspace / ".git" / "HEAD", workspace / "head")
     with pytest.raises(ToolError, match="never write"):
         Workspace(workspace).resolve("head", write=True)
+
+
+def test_the_verify_folder_is_out_of_the_models_view(toolbox, workspace):
+    """`.verify/` (the gates' working files) is neither listed, searched nor read; the
+    refusal points at show_evidence."""
+    (workspace / ".verify").mkdir()
+    (workspace / ".verify" / "live_plan.json").write_text('{"secret": "probe data"}')
+    assert ".verify" not in toolbox.call("list_files", {"path": "."}).output
+    assert "no matches" in toolbox.call("search", {"pattern": "probe data"}).output
+    refused = toolbox.call("read_file", {"path": ".verify/live_plan.json"})
+    assert refused.is_error and "show_evidence" in refused.output
