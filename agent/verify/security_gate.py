@@ -79,16 +79,19 @@ def security(ctx: GateContext, evidence: Evidence) -> CheckResult:
     probes = int(answer.get("probes", 0))
     skipped = not_exercised("security", answer)
     evidence.security_status = status(failures, probes, severities, len(skipped))
+    stubs = answer.get("not_implemented", [])
     return CheckResult(
         name="security",
         passed=not failures,
-        summary=evidence.security_status,
+        summary=evidence.security_status
+        + (f" ({len(stubs)} endpoint(s) not implemented: 501, not probed)" if stubs else ""),
         failures=failures,
         not_exercised=skipped,
         figures={
             "probes": probes,
             "findings": len(failures),
             "not_exercised": len(skipped),
+            "not_implemented": len(stubs),
             "bandit_high": severities["high"],
             "bandit_medium": severities["medium"],
             "bandit_low": severities["low"],

@@ -65,7 +65,7 @@ def test_a_removed_600_per_minute_limit_is_found_with_its_evidence(
     plant(
         library,
         "backend/api/routers/books.py",
-        ', dependencies=[Depends(rate_limit("read_book", 600, 60))]',
+        '    dependencies=[Depends(rate_limit("read_book", 600, 60))],\n',
         "",
     )
     evidence = verify(library, local_box(library), ["security"], backlog=LIBRARY)

@@ -25,6 +25,12 @@ from typing import Any
 Schema = dict[str, Any]
 WORD = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")
 ENUM = re.compile(r"^enum\[(?P<values>[^\]]*)\]$")
+CRITERION = re.compile(
+    r"\b(?P<method>GET|POST|PUT|PATCH|DELETE)\s+(?P<path>/\S*)\s+"
+    r"(?:returns?|responds?(?:\s+with)?|answers?)\s+(?:with\s+)?(?:http\s+|status\s+)?"
+    r"(?P<code>[1-5]\d\d)\b",
+    re.I,
+)
 STRING, INTEGER, NUMBER = {"type": "string"}, {"type": "integer"}, {"type": "number"}
 WORDS: dict[str, Schema] = {
     "string": STRING,
@@ -94,10 +100,23 @@ class Endpoint:
     rate_limit: str | None
     request: Body | None  # GET / DELETE: the query parameters
     response: Body | None
+    codes: dict[int, str] = field(default_factory=dict)  # declared code -> where it is said
 
     @property
     def where(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def success(self) -> list[int]:
+        """The 2xx codes the backlog declares (none: any 2xx is a success)."""
+        return sorted(c for c in self.codes if 200 <= c < 300)
+
+    @property
+    def invalid(self) -> int | None:
+        """The code the backlog declares for invalid input: 400 where it declares 400 and
+        not 422, 422 where it declares 422 and not 400 (None: any 4xx refuses)."""
+        found = {400, 422} & set(self.codes)
+        return found.pop() if len(found) == 1 else None
 
 
 def _key(name: str) -> str:
@@ -209,6 +228,23 @@ def read(raw: Schema | None, path: str) -> Body | None:
     return _shorthand(copy.deepcopy(raw), path)
 
 
+def codes(entry: dict[str, Any], req: dict[str, Any], source: str) -> dict[int, str]:
+    """The status codes the backlog declares for one endpoint, each with where it says so:
+    its `responses` (`{"200": "The sum", "400": "Invalid input"}`), then the item's criteria
+    that name the endpoint and a code (`POST /calculator returns 400 when: …`)."""
+    out: dict[int, str] = {}
+    for code in req.get("responses") or {}:
+        if str(code).isdigit():
+            out.setdefault(int(code), f"{source}.responses{_key(str(code))}")
+    named = f"{str(req['method']).upper()} {req['endpoint']}".lower()
+    for k, text in enumerate(entry["item"].get("acceptance_criteria") or []):
+        for found in CRITERION.finditer(str(text)):
+            if f"{found['method']} {found['path']}".lower().rstrip(".,;:") == named:
+                place = f"backlog_items[{entry['index']}].acceptance_criteria[{k}]"
+                out.setdefault(int(found["code"]), place)
+    return out
+
+
 def endpoints(items: list[dict[str, Any]]) -> list[Endpoint]:
     """Every api_requirement of `items` (`{"index": i, "item": <the item as written>}`)."""
     found = []
@@ -224,6 +260,7 @@ def endpoints(items: list[dict[str, Any]]) -> list[Endpoint]:
                     rate_limit=req.get("rate_limit") or None,
                     request=read(req.get("request_schema"), f"{source}.request_schema"),
                     response=read(req.get("response_schema"), f"{source}.response_schema"),
+                    codes=codes(entry, req, source),
                 )
             )
     return found

@@ -45,15 +45,18 @@ def _subject(token: str) -> str | None:
     return str(sub)
 
 
-def made_id(reply: httpx.Response) -> str | None:
-    """The id of what a create or register made: `id`, or the subject of its token."""
+def made_id(reply: httpx.Response, names: list[str] | None = None) -> str | None:
+    """The id of what a create or register made: the first of `names` (`id`, `cart_id`)
+    the answer carries with a value, or the subject of its token; None when it has none
+    (never assumed to be there)."""
     try:
         data = reply.json()
     except ValueError:
         return None
     if not isinstance(data, dict):
         return None
-    if "id" in data:
-        return str(data["id"])
+    for name in names or ["id"]:
+        if data.get(name) is not None:
+            return str(data[name])
     token = data.get("access_token")
     return _subject(token) if isinstance(token, str) else None

@@ -11,11 +11,12 @@ import httpx
 
 from . import conformance, instances
 from .backlog import Body, Endpoint
+from .flows import Supplied
 from .oracle_state import Oracle, Sent, answer_json, blamed
 from .world import Op, Row, World, create, fill
 
 
-def refs(world: World, op: Op) -> dict[str, str]:
+def refs(world: World, op: Op) -> dict[str, Any]:
     """Ids the body can point at: the caller's rows of each foreign key's entity (the
     caller itself for a key to the user)."""
     entity = world.entity(op.get("entity")) or {}
@@ -40,7 +41,7 @@ def _known(o: Oracle, body: Body) -> dict[str, Any]:
 
 
 def _variants(
-    body: Body, refs: dict[str, str], partial: bool, known: dict[str, Any]
+    body: Body, refs: dict[str, Any], partial: bool, known: dict[str, Any]
 ) -> list[instances.Variant]:
     """The whole instance, the required part, each edge value, each broken constraint."""
     schema, Variant = body.schema, instances.Variant
@@ -89,12 +90,28 @@ def conforms(o: Oracle, ep: Endpoint, reply: httpx.Response, exchange: dict[str,
             )
 
 
+def succeeded(o: Oracle, ep: Endpoint, label: str, sent: Sent) -> None:
+    """A 2xx: the success code the backlog declares (any 2xx where it declares none), the
+    response conforming."""
+    reply, exchange = sent
+    if ep.success and reply.status_code not in ep.success:
+        codes = " or ".join(map(str, ep.success))
+        o.find(
+            ep,
+            f"answered {reply.status_code} to a valid request ({label})",
+            f"{codes}: the backlog declares {codes} for a success",
+            ep.codes[ep.success[0]],
+            exchange,
+        )
+    conforms(o, ep, reply, exchange)
+
+
 def _accepted(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Sent) -> None:
     """A valid request: 2xx, its response conforming; a validation refusal is a finding."""
     reply, exchange = sent
     status = reply.status_code
     if status < 300:
-        conforms(o, ep, reply, exchange)
+        succeeded(o, ep, v.label, sent)
     elif status >= 500:
         o.find(
             ep,
@@ -124,11 +141,15 @@ def _accepted(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: S
             )
 
 
-def _refused(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Sent) -> None:
-    """An invalid request: any 4xx; a 2xx or a 5xx is a finding."""
+def _refused(
+    o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Sent, *, coded: bool = True
+) -> None:
+    """An invalid request: a 4xx (the one the backlog declares for invalid input, where it
+    declares 400 or 422 and not both: `coded`); a 2xx or a 5xx is a finding."""
     reply, exchange = sent
     source = body.source(v.prop, v.keyword)
-    if reply.status_code < 300:
+    status, declared = reply.status_code, ep.invalid
+    if status < 300:
         o.find(
             ep,
             f"accepted an invalid request ({v.label})",
@@ -136,8 +157,16 @@ def _refused(o: Oracle, ep: Endpoint, body: Body, v: instances.Variant, sent: Se
             source,
             exchange,
         )
-    elif reply.status_code >= 500:
+    elif status >= 500:
         o.find(ep, f"server error on an invalid request ({v.label})", "4xx", source, exchange)
+    elif coded and declared and status in (400, 422) and status != declared:
+        o.find(
+            ep,
+            f"refused an invalid request ({v.label}) with {status}",
+            f"{declared}: the backlog declares {declared} for invalid input",
+            ep.codes[declared],
+            exchange,
+        )
 
 
 def _fresh(o: Oracle, op: Op, path: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -157,10 +186,18 @@ def _fresh(o: Oracle, op: Op, path: str, body: dict[str, Any]) -> tuple[str, dic
     return path, body
 
 
-def bodies(o: Oracle, ep: Endpoint, op: Op, path: str) -> None:
+def bodies(o: Oracle, ep: Endpoint, op: Op, path: str, flowed: Supplied) -> None:
+    """Each valid and invalid body: ids from the caller's rows, flowed values from their
+    producers. Without a flowed value no valid body is sent (not exercised, with the
+    producer's answer); invalid ones still are, held to any 4xx only."""
     assert ep.request is not None
     known = _known(o, ep.request)
-    for v in _variants(ep.request, refs(o.world, op), ep.method == "PATCH", known):
+    if flowed.missing:
+        o.skip(ep, f"no valid request sent: {flowed.missing}", flowed.exchange)
+    given = {**refs(o.world, op), **flowed.body}
+    for v in _variants(ep.request, given, ep.method == "PATCH", known):
+        if v.valid and flowed.missing:
+            continue
         reply, exchange = o.send(ep, path, v.body)
         if reply is not None and v.valid and reply.status_code == 409 and ep.method == "POST":
             fresh_path, fresh_body = _fresh(o, op, path, v.body)
@@ -171,7 +208,29 @@ def bodies(o: Oracle, ep: Endpoint, op: Op, path: str) -> None:
             return
         if v.valid and reply.status_code < 300:
             o.accepted.append(v.body)
-        (_accepted if v.valid else _refused)(o, ep, ep.request, v, (reply, exchange))
+        if v.valid:
+            _accepted(o, ep, ep.request, v, (reply, exchange))
+        else:
+            _refused(o, ep, ep.request, v, (reply, exchange), coded=not flowed.missing)
+
+
+def bare(o: Oracle, ep: Endpoint, path: str) -> None:
+    """A POST, PUT or PATCH the backlog declares without a request body (`/create_cart`):
+    sent as declared, its success held to the declared code and response schema."""
+    reply, exchange = o.send(ep, path)
+    if reply is None:
+        return
+    if reply.status_code < 300:
+        succeeded(o, ep, "as declared, without a body", (reply, exchange))
+    elif reply.status_code >= 500:
+        o.find(ep, "server error on a request as declared (no body)", "2xx", ep.source, exchange)
+    else:
+        o.skip(
+            ep,
+            f"the request as declared (no body) was refused with {reply.status_code}: "
+            "its success was not exercised",
+            exchange,
+        )
 
 
 def _wire(value: Any) -> str:
@@ -193,13 +252,15 @@ def declared(o: Oracle, ep: Endpoint, served: dict[str, Any]) -> None:
             )
 
 
-def queries(o: Oracle, ep: Endpoint, path: str) -> None:
+def queries(o: Oracle, ep: Endpoint, path: str, flowed: dict[str, Any]) -> None:
     """Every declared query parameter held to its own bounds: edges and a plain value
-    accepted, each broken constraint refused."""
+    accepted, each broken constraint refused (the flowed ones sent as their producer gave
+    them, with each)."""
     assert ep.request is not None
     Variant = instances.Variant
+    base = {name: _wire(value) for name, value in flowed.items()}
     for name, prop in ep.request.properties.items():
-        if not isinstance(prop, dict):
+        if not isinstance(prop, dict) or name in flowed:
             continue
         good = [
             *instances.boundaries(prop, name),
@@ -211,12 +272,13 @@ def queries(o: Oracle, ep: Endpoint, path: str) -> None:
             if not (k == "type" and instances.kind(prop) == "string")
         ]
         checks = [
-            Variant(f"{name}={g!r}", {name: _wire(g)}, name, k, True)
+            Variant(f"{name}={g!r}", {**base, name: _wire(g)}, name, k, True)
             for k, g in good
             if g is not None
         ]
         checks += [
-            Variant(f"{name}={b!r} (breaks {k})", {name: _wire(b)}, name, k, False) for k, b in bad
+            Variant(f"{name}={b!r} (breaks {k})", {**base, name: _wire(b)}, name, k, False)
+            for k, b in bad
         ]
         for v in checks:
             reply, exchange = o.send(ep, path, v.body)

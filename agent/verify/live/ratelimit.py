@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .address import needed, path_of, payload, target
+from .address import lacking, needed, path_of, payload, target
 from .exchange import exchange
 from .world import Op, User
 
@@ -133,6 +133,8 @@ def probe(sec: Probe, op: Op, user: User | None, deadline_s: float = DEADLINE_S)
     """Run the probe on `op`; findings and skips go to `sec` and its world. Returns the
     number of requests sent."""
     world, limit = sec.world, op["rate_limit"]
+    if lacking(world, op, user, "rate_limit"):
+        return 0
     headers = user.auth if user and op["auth_required"] else {}
     aim = Aim(world.http, op, path_of(world, op, user), headers)
     ends = time.monotonic() + deadline_s

@@ -6,7 +6,9 @@ input accepted or crashing (770 / 400), a missing rate limit (770, `ratelimit`),
 trace in an error body (209). Each carries the request that showed it and the answer
 (`exchange`), what was expected, and which part of the endpoint's declaration asked for it
 (`declared`: auth_required, rate_limit, request_schema.<field>, endpoint). A probe that
-needs a row seeding could not make is "not exercised", with why.
+needs a row seeding could not make, or a value another endpoint did not give (`flows`), is
+"not exercised", with why. Actions are probed like any endpoint; the scaffold's 501 stubs
+are not probed at all until a model implements them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 import httpx
 
 from . import ratelimit, tokens, values
-from .address import needed, path_of, payload, target
+from .address import lacking, needed, path_of, payload, target
 from .exchange import exchange
 from .world import Op, User, World, fill, where
 
@@ -86,6 +88,8 @@ def ownership(probe: Probe, op: Op, owner: User, other: User) -> None:
         reason = f"no {entity} row to try another user on: {probe.world.missing(entity)}"
         probe.world.skip("ownership", op, reason)
         return
+    if lacking(probe.world, op, other, "ownership"):
+        return
     path, body = path_of(probe.world, op, owner), payload(probe.world, op, other)
     reply = probe.send(op, path, other.auth, body)
     leaked = op["kind"] == "list" and row.id in reply.text
@@ -115,6 +119,8 @@ def injection(probe: Probe, op: Op, user: User | None) -> None:
         reason = f"no {needed(op)} row to address: {probe.world.missing(needed(op))}"
         probe.world.skip("injection", op, reason)
         return
+    if lacking(probe.world, op, user, "injection"):
+        return
     headers = user.auth if user and op["auth_required"] else {}
     path = path_of(probe.world, op, user)
     fields = op["query"] if op["method"] in ("GET", "DELETE") else op["body"]
@@ -141,12 +147,12 @@ def injection(probe: Probe, op: Op, user: User | None) -> None:
             probe.find("CWE-89", op, message, sent, expected="4xx", declared="endpoint")
 
 
-def limited(probe: Probe, owner: User | None) -> None:
+def limited(probe: Probe, owner: User | None, stubs: list[Op]) -> None:
     """The rate-limit probe on every limited endpoint, within one time budget overall (the
     gate's command has a timeout; a slow limit must not spend it all)."""
     deadline = time.monotonic() + ratelimit.BUDGET_S
     for op in probe.world.ops():
-        if not op.get("rate_limit"):
+        if not op.get("rate_limit") or op in stubs:
             continue
         left = min(ratelimit.DEADLINE_S, deadline - time.monotonic())
         if left <= 1:
@@ -157,25 +163,30 @@ def limited(probe: Probe, owner: User | None) -> None:
 
 
 def run(world: World) -> dict[str, Any]:
+    """Every probe that applies to each endpoint: actions too (their auth, their injection
+    strings and oversized bodies, their limits), their flowed values from their producers;
+    the scaffold's 501 stubs are nothing to attack yet (reported not implemented)."""
     probe = Probe(world)
     owner = world.users[0] if world.users else None
     other = world.users[1] if len(world.users) > 1 else None
     stand_in = owner or User(str(uuid.uuid4()), "")  # refused tokens need no real user
-    for op in world.ops():
+    stubs = world.stubs(world.http.get("/openapi.json").json())
+    built = [op for op in world.ops() if op not in stubs]
+    for op in built:
         if op["auth_required"]:
             auth(probe, op, stand_in)
     for op in world.ops("read", "list", "update", "replace", "create", "delete"):
         entity = world.entity(op.get("parent_entity") if op["kind"] == "create" else op["entity"])
         if owner and other and op["auth_required"] and entity and entity.get("owner_chain"):
             ownership(probe, op, owner, other)
-    stubs = world.stubs(world.http.get("/openapi.json").json())  # nothing to attack yet
-    for op in world.ops():
-        if op["kind"] != "delete" and op not in stubs:
+    for op in built:
+        if op["kind"] != "delete":
             injection(probe, op, owner)
-    limited(probe, owner)
+    limited(probe, owner, stubs)
     return {
         "probes": probe.sent,
         "findings": probe.findings,
         "seed_problems": world.problems,
         "not_exercised": world.not_exercised,
+        "not_implemented": [where(op) for op in stubs],
     }

@@ -12,14 +12,18 @@ its answer, never a failure of the service; a 5xx or a valid token refused is a 
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from . import tokens, values
 from .exchange import exchange, made_id
+
+if TYPE_CHECKING:
+    from .flows import Produced
 
 Op = dict[str, Any]  # an Operation of the spec, as JSON
 Entry = dict[str, Any]  # {"check", "where", "reason", "exchange"}: a case not exercised
@@ -61,6 +65,7 @@ class World:
     not_exercised: list[Entry] = field(default_factory=list)
     attempts: dict[str, int] = field(default_factory=dict)
     unseedable: dict[str, Entry] = field(default_factory=dict)
+    produced: dict[tuple[str, str], Produced] = field(default_factory=dict)  # `flows`' answers
 
     def ops(self, *kinds: str) -> list[Op]:
         return [o for o in self.spec["operations"] if not kinds or o["kind"] in kinds]
@@ -141,6 +146,14 @@ def fill(op: Op, row: Row | None, overrides: dict[str, str] | None = None) -> st
     return path
 
 
+def id_names(op: Op) -> list[str]:
+    """Where a create's answer may carry the id of what it made: `id`, or the entity's own
+    identifier the backlog declares in its response (`cart_id`, `cartId`)."""
+    noun = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", op.get("entity") or "").lower()
+    camel = noun.split("_")[0] + "".join(w.title() for w in noun.split("_")[1:])
+    return ["id", f"{noun}_id", f"{camel}Id"] if noun else ["id"]
+
+
 def _answer(
     world: World, op: Op, path: str, body: Any, reply: httpx.Response
 ) -> str | Exchange | None:
@@ -148,7 +161,7 @@ def _answer(
     name = op["entity"] or "user"
     sent = exchange(op["method"], path, body, reply)
     if reply.status_code < 300:
-        made = made_id(reply)
+        made = made_id(reply, id_names(op))
         if made is None:
             reason = f"{reply.status_code} came without an id to address the {name} by"
             world.unseedable[name] = {"check": "seed", "where": where(op), "reason": reason}
@@ -231,16 +244,24 @@ def _attempt(
         world.unseedable[name] = {"check": "seed", "where": where(op), "reason": reason}
         world.skip("seed", op, reason)
         return None
-    params: dict[str, str] = {}
+    from .flows import supply  # flows seeds through this module: imported when needed
+
+    flowed = supply(world, op, owner, fresh=fresh)
+    if flowed.missing:
+        entry = {"check": "seed", "where": where(op), "reason": flowed.missing}
+        world.unseedable[name] = {**entry, "exchange": flowed.exchange}
+        world.skip("seed", op, flowed.missing, flowed.exchange)
+        return None
+    params: dict[str, str] = dict(flowed.path)
     if op.get("parent_param"):
         parent = _parent(world, op["parent_entity"], owner, fresh, depth)
         if parent is None:
             return None
-        params = {**parent.params, op["parent_param"]: parent.id}
+        params.update({**parent.params, op["parent_param"]: parent.id})
     row = Row(name, "", owner, params)
     headers = owner.auth if owner and op["auth_required"] else {}
     refs = _refs(world, entity, owner, fresh, depth)
-    body = values.body(op["body"], refs, world.role(name), variant)
+    body = {**values.body(op["body"], refs, world.role(name), variant), **flowed.body}
     path = fill(op, row)
     try:
         reply = world.http.post(path, json=body, headers=headers)
