@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,6 +202,6 @@ def entity_imports(entity: EntitySpec, fk_tables: dict[str, str]) -> tuple[list[
     dates = [n for n in ("date", "datetime") if f"[{n}" in body]
     if dates:
         lines.append(f"from datetime import {', '.join(dates)}")
-    if "Any]" in body:
+    if re.search(r"\bAny\b", body):
         lines.append("from typing import Any")
     return lines, names

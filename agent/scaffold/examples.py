@@ -16,6 +16,7 @@ FIXED: dict[str, Any] = {
     "date": "2030-01-02",
     "json": {"key": "value"},
     "array": ["value"],
+    "any": "value",
 }
 
 

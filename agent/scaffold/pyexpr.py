@@ -19,6 +19,7 @@ PY_TYPES = {
     "date": "date",
     "json": "dict[str, Any]",
     "array": "list[Any]",
+    "any": "Any",
 }
 SA_TYPES = {
     "text": "Text()",
@@ -30,6 +31,7 @@ SA_TYPES = {
     "date": "Date()",
     "json": "JSON()",
     "array": "JSON()",
+    "any": "JSON()",
 }
 MAPPED = {
     "string": "str",
@@ -42,6 +44,7 @@ MAPPED = {
     "date": "date",
     "json": "dict[str, Any]",
     "array": "list[Any]",
+    "any": "Any",
 }
 
 
@@ -54,6 +57,8 @@ def py_type(field: FieldSpec) -> str:
     if field.format == "uri":
         # Validated as a URL, handed to the database as the text it is (asyncpg takes str).
         return "Annotated[AnyHttpUrl, PlainSerializer(str, return_type=str)]"
+    if field.type == "any" and field.union:
+        return " | ".join(PY_TYPES[t] for t in field.union)  # str | int: exactly those
     return PY_TYPES[field.type]
 
 

@@ -75,11 +75,12 @@ def _from_word(name: str, word: str) -> FieldSpec:
 
 
 def _union_type(fragment: dict[str, Any]) -> FieldType:
-    """A `oneOf`/`anyOf` field: its branches' one type when they share it, else `json`."""
+    """A `oneOf`/`anyOf` field: its branches' one type when they share it, else `any` (a
+    string-or-integer field takes both; `json` would take objects only)."""
     branches = fragment.get("oneOf") or fragment.get("anyOf") or []
     kinds = {b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
-    return TYPE_WORDS[kind][0] if isinstance(kind, str) and kind in TYPE_WORDS else "json"
+    return TYPE_WORDS[kind][0] if isinstance(kind, str) and kind in TYPE_WORDS else "any"
 
 
 def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
@@ -117,8 +118,18 @@ def _enum(fragment: dict[str, Any], ftype: FieldType) -> tuple[FieldType, list[E
     return "string", [str(v) for v in values]
 
 
+def _branches(fragment: dict[str, Any]) -> list[FieldType] | None:
+    """The types of a union's branches (`oneOf: [string, integer]`), when each says one."""
+    branches = fragment.get("oneOf") or fragment.get("anyOf") or []
+    kinds = [b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"]
+    if not kinds or not all(isinstance(k, str) and k in TYPE_WORDS for k in kinds):
+        return None
+    return list(dict.fromkeys(TYPE_WORDS[str(k)][0] for k in kinds))
+
+
 def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> FieldSpec:
     ftype, fmt = _json_type(fragment)
+    union = _branches(fragment) if ftype == "any" else None
     enum = None
     if "enum" in fragment:
         ftype, enum = _enum(fragment, ftype)
@@ -135,6 +146,7 @@ def _from_fragment(name: str, fragment: dict[str, Any], required: bool) -> Field
         maximum=fragment.get("maximum"),
         pattern=fragment.get("pattern"),
         enum=enum,
+        union=union,
         default=fragment.get("default"),
         example=fragment.get("example", (fragment.get("examples") or [None])[0]),
         secret=fmt == "password" or name == "password" or bool(fragment.get("writeOnly")),

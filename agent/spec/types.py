@@ -13,7 +13,17 @@ from pydantic import BaseModel, Field, model_validator
 from agent.spec.names import identifier, snake
 
 FieldType = Literal[
-    "string", "text", "integer", "number", "boolean", "uuid", "datetime", "date", "json", "array"
+    "string",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "uuid",
+    "datetime",
+    "date",
+    "json",
+    "array",
+    "any",  # a union of shapes (`oneOf: [string, integer]`): any JSON value
 ]
 EnumValue = str | int | float | bool  # as the backlog's JSON writes it
 OpKind = Literal[
@@ -44,6 +54,7 @@ class FieldSpec(BaseModel):
     enum: list[EnumValue] | None = None  # of the field's own JSON type (`[15, 30]`, `["a"]`)
     default: Any = None
     example: Any = None
+    union: list[FieldType] | None = None  # for `any`: the branches' types, where they say
     secret: bool = False  # a password: stored as a bcrypt hash, never returned
     unique: bool = False
 

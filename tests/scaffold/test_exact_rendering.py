@@ -115,3 +115,23 @@ def test_an_array_is_a_list_not_an_object() -> None:
     assert pyexpr.py_type(tags) == "list[Any]"
     assert pyexpr.sa_type(tags) == "JSON()"
     assert examples.valid(tags) == ["value"]
+
+
+def test_a_union_of_types_takes_exactly_its_branches() -> None:
+    """`oneOf: [string, integer]` is `str | int` (a list is refused, as the backlog says);
+    a union whose branches name no type is any JSON value, never an object only."""
+    from agent.scaffold.pyexpr import request_field
+    from agent.spec.schemas import object_fields
+
+    [scalar, shapeless] = object_fields(
+        {
+            "type": "object",
+            "required": ["v", "w"],
+            "properties": {
+                "v": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                "w": {"anyOf": [{"$comment": "a"}, {"$comment": "b"}]},
+            },
+        }
+    )
+    assert request_field(scalar, False) == "v: str | int"
+    assert request_field(shapeless, False) == "w: Any"
