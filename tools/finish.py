@@ -14,12 +14,18 @@ class FinishArgs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    summary: str = Field(min_length=1, description="What was done, in a few sentences.")
+    summary: str = Field(
+        min_length=1,
+        description="What was done, in a few sentences; caveats and notes go here.",
+    )
     implemented: list[str] = Field(
         default_factory=list, description="Rules / acceptance criteria implemented (id or text)."
     )
     not_implemented: list[str] = Field(
-        default_factory=list, description="Rules / acceptance criteria left undone, and why."
+        default_factory=list,
+        description="Only rules or criteria of the item (their text as given) that the "
+        "service does not do. Each one keeps the item incomplete and comes back in a repair "
+        "round; a caveat about something done belongs in the summary.",
     )
 
 
