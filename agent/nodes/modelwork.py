@@ -7,6 +7,8 @@ stays resumable from the node's checkpoint.
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.runtime import Runtime
 
 import prompts
@@ -18,6 +20,31 @@ from agent.state import ItemRecord
 from agent.verify import database
 from agent.verify.brief import whole
 from tools import Toolbox
+
+
+def unmet(record: ItemRecord) -> list[dict[str, Any]]:
+    """The criteria not met after the last verify, each with its status and why."""
+    return [
+        {"index": n, "text": text, "status": s.status, "reason": s.reason}
+        for n, (text, s) in enumerate(zip(record.criteria, record.standings(), strict=True), 1)
+        if s.status != "met"
+    ]
+
+
+def _evidence(record: ItemRecord) -> list[str] | None:
+    """What `show_evidence` pages: the last verify's failures whole; once every gate
+    passed, the criteria not met and what is left (None before any verify)."""
+    if not record.evidence:
+        return None
+    found = whole(record.evidence[-1])
+    if record.gates_passed:
+        found += [
+            f"criterion #{c['index']} not met: {c['text']}\nstatus: {c['status']}"
+            + (f"\nwhy: {c['reason']}" if c["reason"] else "")
+            for c in unmet(record)
+        ]
+        found += [f"not implemented yet ({g.kind}): {g.text}\nwhy: {g.reason}" for g in record.left]
+    return found
 
 
 def session(
@@ -42,7 +69,7 @@ def session(
         test_env={"DATABASE_URL": url, "REDIS_URL": services.redis_url},
         test_timeout_s=ctx.config.command_timeout_s,
         service_db=service_db,
-        evidence=whole(record.evidence[-1]) if record.evidence else None,
+        evidence=_evidence(record),
     )
     messages = [
         Message(role="system", content=prompts.render("system")),

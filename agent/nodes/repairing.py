@@ -9,18 +9,9 @@ from langgraph.runtime import Runtime
 import prompts
 from agent.context import RunContext
 from agent.nodes.building import claimed_gaps
-from agent.nodes.modelwork import session
-from agent.state import ItemRecord, RunState, item, put_item
+from agent.nodes.modelwork import session, unmet
+from agent.state import RunState, item, put_item
 from agent.verify.brief import brief
-
-
-def unmet(record: ItemRecord) -> list[dict[str, Any]]:
-    """The criteria not met after the last verify, each with its status and why."""
-    return [
-        {"index": n, "text": text, "status": s.status, "reason": s.reason}
-        for n, (text, s) in enumerate(zip(record.criteria, record.standings(), strict=True), 1)
-        if s.status != "met"
-    ]
 
 
 def repair(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:

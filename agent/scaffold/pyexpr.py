@@ -98,10 +98,19 @@ def _alias(field: FieldSpec) -> list[str]:
     return [f"alias={field.name!r}"] if field.attr != field.name else []
 
 
-def request_field(field: FieldSpec, partial: bool = False, extra: str = "") -> str:
+EXACT = {"integer": "int", "number": "float", "boolean": "bool"}  # types JSON writes exactly
+
+
+def request_field(
+    field: FieldSpec, partial: bool = False, extra: str = "", body: bool = True
+) -> str:
     """`name: Annotated[T, Field(...)] = default` for a request (or query) model, read from
-    the wire under the backlog's name only; `extra`: more metadata for `Annotated`."""
+    the wire under the backlog's name only; `extra`: more metadata for `Annotated`. A
+    body's number or boolean is taken only as JSON writes it (`exact_json`); a query
+    parameter is text and is converted."""
     annotation = py_type(field)
+    if body and field.type in EXACT and not field.enum and not extra:
+        extra = f"exact_json({EXACT[field.type]})"
     args = _alias(field) + _constraints(field)
     required = field.required and not partial
     default = "" if required else " = None"
@@ -118,7 +127,9 @@ def query_field(field: FieldSpec) -> str:
     """A query model's field: optional, and a non-string enum's text (`?minutes=45`) read as
     its JSON type (`from_query(int)`) before its `Literal[15, 30, 45]` checks it."""
     kind = PY_TYPES[field.type] if field.enum and field.type != "string" else ""
-    return request_field(field, partial=True, extra=f"from_query({kind})" if kind else "")
+    return request_field(
+        field, partial=True, extra=f"from_query({kind})" if kind else "", body=False
+    )
 
 
 def response_field(field: FieldSpec, strict: bool = False) -> str:

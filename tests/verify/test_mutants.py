@@ -134,3 +134,19 @@ def test_a_mutant_with_nothing_to_take_away_changes_nothing(taskboard: Path) -> 
     """A field nobody declares, an endpoint nobody serves: no file changed (not run)."""
     assert _mutate(taskboard, {"kind": "validation", "field": "nickname", "bound": "min"}) == {}
     assert _mutate(taskboard, {"kind": "endpoint", "endpoints": [["GET", "/nowhere"]]}) == {}
+
+
+def test_the_hooks_mutant_makes_a_busy_hook_hand_its_input_back(taskboard: Path) -> None:
+    """A rule module whose hook does something is one hooks mutant; each busy `before_*`
+    then returns what it was given (`changes`), and the idle ones are left alone."""
+    modules = source.load(taskboard)
+    assert edits.hook_modules(modules) == [RULES]
+    changed = _mutate(taskboard, {"kind": "hooks", "module": RULES})
+    tree = ast.parse(changed[RULES])
+    bodies = {
+        n.name: [ast.unparse(s) for s in n.body if not isinstance(s, ast.Expr)]  # no docstring
+        for n in tree.body
+        if isinstance(n, ast.AsyncFunctionDef | ast.FunctionDef) and n.name.startswith("before_")
+    }
+    assert bodies["before_update"] == ["return changes"]  # its refusal gone with the rest
+    assert bodies["before_create"] == ["return values"]

@@ -69,7 +69,7 @@ def _keys(text: str, item: BacklogItem) -> list[str]:
                 "PATCH /api/v1/tasks/{task_id}"
             ],
         ),
-        ("TASK-1", "A task marked done cannot be moved back to todo", ["rule"]),
+        ("TASK-1", "A task marked done cannot be moved back to todo", ["rule", "hooks"]),
     ],
 )
 def test_the_taskboard_criteria_name_their_behaviour(
@@ -83,11 +83,19 @@ def test_the_taskboard_criteria_name_their_behaviour(
 
 
 def test_a_calculation_is_tried_on_the_rules_then_on_the_endpoint_it_names() -> None:
-    """No status, no rule word: a rule module first, then the endpoint its noun names
-    (`discount`, not every endpoint under `books`)."""
+    """No status, no rule word: a rule module first, its hooks doing nothing next, then
+    the endpoint its noun names (`discount`, not every endpoint under `books`)."""
     item = _item("bookshop.json", "BOOK-1")
     keys = _keys("A discount of 10% on a 20.00 book makes it 18.00", item)
-    assert keys == ["rule", "endpoint:POST /books/{book_id}/discount"]
+    assert keys == ["rule", "hooks", "endpoint:POST /books/{book_id}/discount"]
+
+
+def test_a_computed_total_is_tried_on_the_hooks_first() -> None:
+    """ "Totals are recomputed": a calculation, taken away by hooks that do nothing (not
+    only by refusals switched off, which a calculation has none of)."""
+    item = _item("bookshop.json", "BOOK-1")
+    keys = _keys("The invoice totals are recomputed after each line", item)
+    assert keys[:2] == ["hooks", "rule"]
 
 
 def test_a_malformed_field_loses_the_constraint_the_backlog_declares() -> None:
@@ -147,4 +155,7 @@ def test_a_comparison_of_two_fields_is_a_rule_not_a_format() -> None:
             ],
         }
     )
-    assert _keys("An end date before the start date is rejected with 422", item) == ["rule"]
+    assert _keys("An end date before the start date is rejected with 422", item) == [
+        "rule",
+        "hooks",
+    ]

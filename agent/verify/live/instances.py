@@ -34,6 +34,7 @@ BAD_FORMATS = {
     "uri": "not a uri",
     "time": "25:61:00",
 }
+TEXT_FOR = {"integer": "7", "number": "7.5", "boolean": "true"}  # text, not the JSON type
 BAD_TYPES = {
     "integer": "not-a-number",
     "number": "not-a-number",
@@ -241,12 +242,14 @@ def _bad_enum(schema: Schema, typ: str) -> Any:
     return "not-one-of-them" if typ == "string" else None
 
 
-def invalids(schema: Schema) -> list[tuple[str, Any]]:
-    """One value per constraint of a property that the constraint refuses."""
+def invalids(schema: Schema, body: bool = True) -> list[tuple[str, Any]]:
+    """One value per constraint of a property that the constraint refuses; in a body, a
+    number or boolean written as text too (a query parameter is always text)."""
     typ = kind(schema)
     out: list[tuple[str, Any]] = []
     if typ in BAD_TYPES and "null" not in str(schema.get("type")):
         out.append(("type", BAD_TYPES[typ]))
+        out += [("type", TEXT_FOR[typ])] if body and typ in TEXT_FOR else []
     if schema.get("enum"):
         out.append(("enum", _bad_enum(schema, typ)))
     out += _bad_numbers(schema, typ)

@@ -8,6 +8,8 @@ not_found    no 404: every 404 raise
 status       no <status>: every raise of that code (a 400 or 403 a criterion names)
 endpoint     the named endpoints do nothing: their handlers' bodies raise
 rule         one rule module's `raise RuleViolation` statements become `pass`
+hooks        one rule module's hooks do nothing: `before_*` return what they were given
+             (a calculation in a hook, or anything it calls, is taken away)
 """
 
 from __future__ import annotations
@@ -145,6 +147,43 @@ def rule(modules: list[Module], mutant: dict[str, Any]) -> None:
     raises_off(chosen, lambda r, _: raised_name(r.exc) == RULE_ERROR)
 
 
+HOOK = "before_"
+
+
+def hook_modules(modules: list[Module]) -> list[str]:
+    """The rule modules whose hooks do more than hand their input back: one mutant each."""
+    return [m.rel for m in modules if m.rel.startswith(RULES_DIR) and _busy_hooks(m)]
+
+
+def _busy_hooks(module: Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    found = []
+    for node in module.tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(HOOK):
+            idle = ast.unparse(_idle(node)[0])
+            body = [ast.unparse(s) for s in node.body if not _is_docstring(s)]
+            if body not in ([], ["pass"], [idle]):
+                found.append(node)
+    return found
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+
+
+def _idle(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """`return <its last argument>` for a hook that is handed values, else `return None`."""
+    args = [a.arg for a in node.args.args]
+    given = args[-1] if len(args) >= 2 and args[-1] in {"values", "changes"} else None
+    return ast.parse(f"return {given}").body if given else ast.parse("return None").body
+
+
+def hooks(modules: list[Module], mutant: dict[str, Any]) -> None:
+    for module in (m for m in modules if m.rel == mutant.get("module")):
+        for node in _busy_hooks(module):
+            node.body = _idle(node)
+            module.edits += 1
+
+
 def _endpoints(mutant: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(m), str(p)) for m, p in mutant.get("endpoints") or []]
 
@@ -159,6 +198,7 @@ EDITS: dict[str, Edit] = {
     "status": status,
     "endpoint": endpoint,
     "rule": rule,
+    "hooks": hooks,
 }
 
 

@@ -110,9 +110,18 @@ def _anything(node: ast.AnnAssign) -> int:
     is_annotated = isinstance(ann, ast.Subscript) and "Annotated" in ast.unparse(ann.value)
     if isinstance(ann, ast.Subscript) and is_annotated and isinstance(ann.slice, ast.Tuple):
         ann.slice.elts[0] = obj
+        kept = [e for e in ann.slice.elts if not _exact(e)]  # its JSON type goes with it
+        ann.slice.elts = kept
+        if len(kept) == 1:
+            node.annotation = obj
     else:
         node.annotation = obj
     return 1 + _strip(node.annotation, EVERY_CONSTRAINT) + _strip(node.value, EVERY_CONSTRAINT)
+
+
+def _exact(node: ast.expr) -> bool:
+    """`exact_json(int)`: the scaffold's check that a number or boolean is not text."""
+    return isinstance(node, ast.Call) and ast.unparse(node.func).endswith("exact_json")
 
 
 def _optional(node: ast.AnnAssign) -> int:

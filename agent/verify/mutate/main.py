@@ -55,12 +55,14 @@ def _run(
 
 
 def expand(mutants: list[dict[str, Any]], base: Path) -> list[dict[str, Any]]:
-    """A rule mutant becomes one mutant per rule module that raises; with none, it stays
-    one mutant that changes nothing."""
-    modules = edits.rule_modules(source.load(base))
+    """A rule mutant becomes one mutant per rule module that raises, a hooks mutant one per
+    rule module whose hooks do something; with none, it stays one that changes nothing."""
+    loaded = source.load(base)
+    per_module = {"rule": edits.rule_modules(loaded), "hooks": edits.hook_modules(loaded)}
     out = []
     for mutant in mutants:
-        if mutant["kind"] == "rule" and modules:
+        modules = per_module.get(mutant["kind"])
+        if modules:
             out += [{**mutant, "module": m} for m in modules]
         else:
             out.append(mutant)

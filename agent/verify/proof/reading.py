@@ -29,6 +29,11 @@ UNAUTHORIZED = re.compile(r"\b401\b|unauthori[sz]ed", re.I)
 CONFLICT = re.compile(
     r"\b409\b|already (exists|registered|taken|in use)|duplicate|conflict|twice", re.I
 )
+CALCULATION = re.compile(
+    r"\btotals?\b|\bsubtotal|\bsum\b|\btax\b|recalculat|recomput|\bcomputed?\b|"
+    r"\bround(ed|s|ing)?\b|\baverage\b|\bcount\b",
+    re.I,
+)
 OTHER_REFUSAL = re.compile(r"\b(400|403|410|412|423)\b")  # a code no other mutant takes away
 NOT_FOUND = re.compile(r"\b404\b|not found|does not exist|doesn't exist|no such", re.I)
 SUCCESS = re.compile(
@@ -146,11 +151,13 @@ def mutants(text: str, item: BacklogItem) -> list[Mutant]:
         return found
     code = OTHER_REFUSAL.search(text)
     refusal = [Mutant(kind="status", status=int(code[1]))] if code else []
+    if CALCULATION.search(text):  # a computed value: its hooks take it away
+        return [Mutant(kind="hooks"), Mutant(kind="rule"), *refusal]
     if BUSINESS.search(text):
-        return [Mutant(kind="rule"), *refusal]
+        return [Mutant(kind="rule"), Mutant(kind="hooks"), *refusal]
     if refusal:
         return refusal  # "dividing by zero returns 400": whatever raises it, taken away
     if SUCCESS.search(text):
         return _success(ops, item, text)
     stub = [Mutant(kind="endpoint", endpoints=_pairs(_narrowest(text, ops)))] if ops else []
-    return [Mutant(kind="rule"), *stub]
+    return [Mutant(kind="rule"), Mutant(kind="hooks"), *stub]

@@ -19,6 +19,7 @@ MutantKind = Literal[
     "status",
     "endpoint",
     "rule",
+    "hooks",
 ]
 Verdict = Literal["proven", "unproven", "no test"]
 
@@ -54,6 +55,8 @@ class Mutant(BaseModel):
             "status": f"no {self.status} answer: every raise of {self.status} removed",
             "endpoint": f"{where} does nothing (its handler raises)",
             "rule": f"the RuleViolation raises of {module or 'every rule module'} disabled",
+            "hooks": f"the hooks of {module or 'every rule module'} do nothing (each returns "
+            "what it was given: no calculation, no refusal)",
         }[self.kind]
 
 
