@@ -62,6 +62,25 @@ def py_type(field: FieldSpec) -> str:
     return PY_TYPES[field.type]
 
 
+def ecma_end(pattern: str) -> str:
+    """`pattern` for Python's `re` with JSON Schema's (ECMA-262) `$`: the end of the text,
+    not also before a final newline (`^[A-Z0-9]+$` must refuse "PROBE1\\n")."""
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("(?!\\n)")
+        out.append(char)
+    return "".join(out)
+
+
 def _constraints(field: FieldSpec) -> list[str]:
     args = []
     for key, name in (
@@ -70,6 +89,8 @@ def _constraints(field: FieldSpec) -> list[str]:
         ("pattern", "pattern"),
     ):
         value = getattr(field, key)
+        if key == "pattern" and value is not None:
+            value = ecma_end(value)
         if value is not None and not field.enum and field.format not in {"email", "uri"}:
             args.append(f"{name}={value!r}")
     if field.type in {"integer", "number"} and not field.enum:

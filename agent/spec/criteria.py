@@ -36,7 +36,10 @@ BUSINESS = re.compile(  # a rule in the criterion: only a model's test can show 
 RULE_STATUSES = {200, 201, 204, 409, 422}
 INVALID = re.compile(r"invalid|validation|rejected|malformed|bad request|missing|wrong type", re.I)
 BOUNDS = [  # the bound a validation criterion names: its test breaks that one, no other
-    (re.compile(r"shorter than|too short|at least|fewer than|minimum|below", re.I), "min"),
+    (
+        re.compile(r"shorter than|too short|at least|fewer than|minimum|below|negative", re.I),
+        "min",
+    ),
     (re.compile(r"longer than|too long|at most|maximum|above", re.I), "max"),
 ]
 OUT_OF_REACH = re.compile(

@@ -150,3 +150,15 @@ def test_the_hooks_mutant_makes_a_busy_hook_hand_its_input_back(taskboard: Path)
     }
     assert bodies["before_update"] == ["return changes"]  # its refusal gone with the rest
     assert bodies["before_create"] == ["return values"]
+
+
+def test_the_scope_mutant_lists_without_the_parent_filter(taskboard: Path) -> None:
+    """The nested list handler loses `filters["project_id"] = project_id`; its query's own
+    filters and the parent's 404 stay."""
+    route = ["GET", "/api/v1/projects/{project_id}/tasks"]
+    changed = _mutate(taskboard, {"kind": "scope", "endpoints": [route]})
+    [(rel, text)] = changed.items()
+    assert rel == "backend/api/routers/tasks.py"
+    handler = text.split("async def list_project_tasks", 1)[1].split("async def ", 1)[0]
+    assert "filters['project_id']" not in handler
+    assert "query.model_dump()" in handler and "Project not found" in handler

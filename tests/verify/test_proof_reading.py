@@ -159,3 +159,13 @@ def test_a_comparison_of_two_fields_is_a_rule_not_a_format() -> None:
         "rule",
         "hooks",
     ]
+
+
+def test_a_list_showing_only_its_own_rows_is_proven_by_taking_its_scope_away() -> None:
+    """ "A warehouse's stock list shows only its own lines": the scope of the list endpoint
+    (its handler's filters) is what a test must notice missing (seen with a model in the
+    loop: a refusal mutant could not touch a list's filter)."""
+    backlog = Path(__file__).parents[2] / "evals/suites/builtin/inventory-conflicts/backlog.json"
+    [item] = [i for i in load_backlog(backlog).backlog_items if i.id == "INV-2"]
+    keys = _keys("A warehouse's stock list shows only its own lines", item)
+    assert keys[0] == "scope:GET /warehouses/{warehouse_id}/stock-lines"

@@ -230,6 +230,8 @@ def _bad_strings(schema: Schema) -> list[tuple[str, Any]]:
         out.append(("maxLength", "x" * (int(schema["maxLength"]) + 1)))
     if schema.get("pattern"):
         out.append(("pattern", _not_matching(schema["pattern"])))
+        if str(schema["pattern"]).endswith("$"):  # `$` is the end of the text, not a newline
+            out.append(("pattern", f"{value(schema, 'pattern', tag())}\n"))
     if schema.get("format") in BAD_FORMATS:
         out.append(("format", BAD_FORMATS[schema["format"]]))
     return out

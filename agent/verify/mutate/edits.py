@@ -8,6 +8,7 @@ not_found    no 404: every 404 raise
 status       no <status>: every raise of that code (a 400 or 403 a criterion names)
 endpoint     the named endpoints do nothing: their handlers' bodies raise
 rule         one rule module's `raise RuleViolation` statements become `pass`
+scope        the named list endpoints list without their scope: `filters[...] = ...` gone
 hooks        one rule module's hooks do nothing: `before_*` return what they were given
              (a calculation in a hook, or anything it calls, is taken away)
 """
@@ -184,6 +185,21 @@ def hooks(modules: list[Module], mutant: dict[str, Any]) -> None:
             module.edits += 1
 
 
+def _scoping(stmt: ast.stmt) -> bool:
+    """`filters["warehouse_id"] = warehouse_id`: a list handler narrowing what it lists."""
+    return isinstance(stmt, ast.Assign) and any(
+        isinstance(t, ast.Subscript) and ast.unparse(t.value) == "filters" for t in stmt.targets
+    )
+
+
+def scope(modules: list[Module], mutant: dict[str, Any]) -> None:
+    for handler in handlers_of(modules, _endpoints(mutant)):
+        kept = [s for s in handler.function.body if not _scoping(s)]
+        if len(kept) < len(handler.function.body):
+            handler.module.edits += len(handler.function.body) - len(kept)
+            handler.function.body = kept
+
+
 def _endpoints(mutant: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(m), str(p)) for m, p in mutant.get("endpoints") or []]
 
@@ -199,6 +215,7 @@ EDITS: dict[str, Edit] = {
     "endpoint": endpoint,
     "rule": rule,
     "hooks": hooks,
+    "scope": scope,
 }
 
 

@@ -29,6 +29,11 @@ UNAUTHORIZED = re.compile(r"\b401\b|unauthori[sz]ed", re.I)
 CONFLICT = re.compile(
     r"\b409\b|already (exists|registered|taken|in use)|duplicate|conflict|twice", re.I
 )
+SCOPE = re.compile(
+    r"only (its|their|his|her|the caller's|my) own|\bits own\b|\btheir own\b|"
+    r"belong(s|ing)? to (it|them)|scoped to|not (another|other)",
+    re.I,
+)
 CALCULATION = re.compile(
     r"\btotals?\b|\bsubtotal|\bsum\b|\btax\b|recalculat|recomput|\bcomputed?\b|"
     r"\bround(ed|s|ing)?\b|\baverage\b|\bcount\b",
@@ -141,7 +146,7 @@ def _by_status(text: str, item: BacklogItem, ops: list[ApiRequirement]) -> list[
     return None
 
 
-def mutants(text: str, item: BacklogItem) -> list[Mutant]:
+def mutants(text: str, item: BacklogItem) -> list[Mutant]:  # noqa: PLR0911
     """The mutants a criterion's tests must fail on (one is enough), in the order tried:
     by the status it names, else the field and constraint, else a rule, else the endpoint
     it names (a success), else a rule module or the endpoint."""
@@ -151,6 +156,9 @@ def mutants(text: str, item: BacklogItem) -> list[Mutant]:
         return found
     code = OTHER_REFUSAL.search(text)
     refusal = [Mutant(kind="status", status=int(code[1]))] if code else []
+    lists = [r for r in ops if r.method == "GET" and not r.endpoint.rstrip("/").endswith("}")]
+    if SCOPE.search(text) and lists:  # "a warehouse's list shows only its own lines"
+        return [Mutant(kind="scope", endpoints=_pairs(lists)), Mutant(kind="rule")]
     if CALCULATION.search(text):  # a computed value: its hooks take it away
         return [Mutant(kind="hooks"), Mutant(kind="rule"), *refusal]
     if BUSINESS.search(text):

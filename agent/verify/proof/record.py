@@ -20,6 +20,7 @@ MutantKind = Literal[
     "endpoint",
     "rule",
     "hooks",
+    "scope",
 ]
 Verdict = Literal["proven", "unproven", "no test"]
 
@@ -55,6 +56,7 @@ class Mutant(BaseModel):
             "status": f"no {self.status} answer: every raise of {self.status} removed",
             "endpoint": f"{where} does nothing (its handler raises)",
             "rule": f"the RuleViolation raises of {module or 'every rule module'} disabled",
+            "scope": f"{where} lists without its scope (the handler's filters taken away)",
             "hooks": f"the hooks of {module or 'every rule module'} do nothing (each returns "
             "what it was given: no calculation, no refusal)",
         }[self.kind]
