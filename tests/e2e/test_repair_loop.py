@@ -85,7 +85,8 @@ def test_an_unproven_criterion_goes_back_to_the_model(tmp_path: Path) -> None:
     ]
     unproven = (
         f"#2 {flow.RULE}: passed but unproven (the RuleViolation raises of "
-        f"{flow.RULES_PATH} disabled: its tests still passed)"
+        f"{flow.RULES_PATH} disabled: its tests still passed; the hooks of {flow.RULES_PATH} "
+        "do nothing"
     )
     script = flow.write_script(
         tmp_path / "script.jsonl",
