@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import prompts
+from agent.verify.brief import brief
 from agent.verify.evidence import CheckResult, Evidence
 from evals.tasks import scaffold_backlog
 from sandbox.local import LocalSandbox
@@ -98,13 +100,21 @@ def test_the_calculator_answering_422_where_the_backlog_declares_400(
     finding, naming the backlog's `responses` entry, with an invalid request as evidence."""
     repo = copy(clean_calculator, tmp_path / "svc")
     plant(repo, "backend/core/errors.py", '{"POST /calculator": 400}', "{}")
-    [check] = verify(repo, local_box(repo), ["contract"], backlog=actions.CALCULATOR).checks
+    evidence = verify(repo, local_box(repo), ["contract"], backlog=actions.CALCULATOR)
+    [check] = evidence.checks
     [found] = check.failures
     assert found.where == "POST /calculator"
     assert found.message.startswith("refused an invalid request (") and "with 422" in found.message
     assert found.expected == "400: the backlog declares 400 for invalid input"
     assert found.source == "backlog_items[0].api_requirements[0].responses['400']"
     assert found.exchange and found.exchange.status == 422 and found.exchange.method == "POST"
+    # what the model is shown of it: the request, the response and the backlog path
+    said = prompts.render(
+        "repair", item_id="CALC-1", attempt=1, checks=brief(evidence), criteria=[], left=[]
+    )
+    assert "  request: POST /calculator {" in said
+    assert "  response: 422 " in said and "validation_error" in said
+    assert "(the backlog: backlog_items[0].api_requirements[0].responses['400'])" in said
 
 
 def test_add_to_cart_answering_201_where_the_backlog_declares_200(
