@@ -143,7 +143,10 @@ def match(
         )
     candidates = _named(text, ops)
     breaks = next((bound for pattern, bound in BOUNDS if pattern.search(text)), None)
-    for scenario, kinds in SCENARIOS.get(status, []):
+    scenarios = SCENARIOS.get(status, [])
+    if status == 404 and _says_create(text):  # "adding a line to an invoice that does not exist"
+        scenarios = sorted(scenarios, key=lambda s: s[0] != "parent_not_found")
+    for scenario, kinds in scenarios:
         for op in (o for o in candidates if _fits(o, kinds, entities, text)):
             field = _named_field(text, op, breaks) if scenario == "invalid" else None
             if scenario == "invalid" and field is None and _mentions_any_field(text, ops):
@@ -165,6 +168,12 @@ def match(
         kind="criterion",
         text=text,
         reason=f"no endpoint of this item can show a {status} for it",
+    )
+
+
+def _says_create(text: str) -> bool:
+    return any(
+        kind == "create" and re.search(rf"\b{verb}", text, re.I) for verb, kind in VERBS.items()
     )
 
 

@@ -36,3 +36,12 @@ def test_a_create_under_a_missing_parent_is_a_404_test() -> None:
     """ "Booking a lesson that does not exist returns 404": a booking under an unknown lesson."""
     found = _tests()[4]
     assert (found.scenario, found.handler) == ("parent_not_found", "create_lesson_booking")
+
+
+def test_adding_under_a_missing_parent_is_not_reading_the_parent() -> None:
+    """ "Adding a line to an invoice that does not exist returns 404" posts a line under an
+    unknown invoice; it is not a GET of the invoice (a model in the loop found the
+    generated test aimed there)."""
+    invoice = Path(__file__).parents[2] / "evals/suites/builtin/invoice-totals/backlog.json"
+    tests = {t.index + 1: t for t in compile_backlog(load_backlog(invoice)).criteria_tests}
+    assert (tests[5].scenario, tests[5].handler) == ("parent_not_found", "create_invoice_line")
