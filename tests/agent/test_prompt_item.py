@@ -49,4 +49,5 @@ def test_the_policy_lets_the_backlog_win_and_any_4xx_refuse() -> None:
     system = prompts.render("system")
     assert "The backlog wins" in system
     assert "the 4xx the backlog gives (400, 403, 404, 409, 422" in system
-    assert "new Alembic migration" in system and "never edit a migration that exists" in system
+    assert "through a new Alembic migration" in system
+    assert "never edit one the\n  scaffold or an earlier item made" in system
