@@ -63,6 +63,25 @@ def schema_problems(err: ValidationError) -> list[str]:
     return problems
 
 
+def _schema_readings(backlog: Backlog) -> list[str]:
+    """Every request and response schema read as the compiler will read it: what it cannot
+    read is refused here, with its path, not later in the middle of a run."""
+    from agent.spec.schemas import object_fields
+
+    problems = []
+    for i, item in enumerate(backlog.backlog_items):
+        for j, req in enumerate(item.api_requirements):
+            for key in ("request_schema", "response_schema"):
+                try:
+                    object_fields(getattr(req, key))
+                except ValueError as exc:
+                    problems.append(
+                        f"backlog_items[{i}].api_requirements[{j}].{key}: {exc} (a schema with "
+                        "keys beyond JSON Schema's is read as shorthand {field: type})"
+                    )
+    return problems
+
+
 def _semantic_problems(backlog: Backlog) -> list[str]:
     problems: list[str] = []
     seen_ids: dict[str, int] = {}
@@ -79,6 +98,7 @@ def _semantic_problems(backlog: Backlog) -> list[str]:
             if req.key in seen_routes:
                 problems.append(f"{where}: {req.key} is already declared at {seen_routes[req.key]}")
             seen_routes.setdefault(req.key, where)
+    problems += _schema_readings(backlog)
     for i, item in enumerate(backlog.backlog_items):
         for dep in item.depends_on:
             if dep not in seen_ids:

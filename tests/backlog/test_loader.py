@@ -141,3 +141,32 @@ def test_items_run_by_priority() -> None:
         ]
     }
     assert [i.id for i in parse_backlog(json.dumps(doc)).by_priority()] == ["high", "low", "tie"]
+
+
+def test_a_schema_the_compiler_cannot_read_is_refused_by_validate_with_its_path() -> None:
+    """`{"type": "string", "content_type": "text/html"}` (a JSON Schema with a key beyond
+    JSON Schema's reads as shorthand) used to pass `validate` and crash `run` in plan with a
+    traceback; now it is refused up front, naming where."""
+    raw = {
+        "backlog_items": [
+            {
+                "id": "X-1",
+                "user_story": "s",
+                "priority": 10,
+                "api_requirements": [
+                    {"method": "POST", "endpoint": "/pages", "request_schema": {"title": "string"}},
+                    {
+                        "method": "GET",
+                        "endpoint": "/pages/{page_id}",
+                        "response_schema": {"type": "string", "content_type": "text/html"},
+                    },
+                ],
+            }
+        ]
+    }
+    with pytest.raises(BacklogError) as caught:
+        parse_backlog(json.dumps(raw))
+    [problem] = caught.value.problems
+    assert problem.startswith(
+        "backlog_items[0].api_requirements[1].response_schema: unknown type 'text/html'"
+    )
