@@ -21,6 +21,7 @@ from agent.backlog.loader import schema_problems
 from agent.backlog.schema import ApiRequirement, BacklogItem
 from agent.errors import ModelError
 from agent.models.base import ChatModel, Message, ToolCall, ToolSpec
+from agent.spec.schemas import object_fields
 
 ATTEMPTS = 2
 
@@ -62,6 +63,12 @@ def _problems(
         for i, r in enumerate(plan.api_requirements)
         if r.key in taken
     ]
+    for i, req in enumerate(plan.api_requirements):
+        for key in ("request_schema", "response_schema"):
+            try:
+                object_fields(getattr(req, key))
+            except ValueError as exc:
+                problems.append(f"api_requirements[{i}].{key}: {exc}")
     if not item.api_requirements and not plan.api_requirements:
         problems.append("api_requirements: the item declares none: plan at least one endpoint")
     if item.api_requirements and plan.api_requirements:
