@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.models.base import ToolCall
 from agent.report.schema import Report
 from tests.e2e import notes_flow as flow
 from tests.e2e.helpers import cli, run_dir
@@ -123,7 +124,7 @@ def _script(path: Path) -> Path:
         flow.turn(
             "A 501 stub. The cart must keep data: two tables and their migration.",
             flow.call("w1", "write_file", path=MODELS, content=_formatted(TABLES)),
-            flow.call("m1", "make_migration", name="add carts"),
+            ToolCall(id="m1", name="make_migration", arguments={"name": "add carts"}),
         ),
         flow.turn(
             "Implementing the actions on the tables, with tests.",
