@@ -24,7 +24,7 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     assert done.returncode == 4, done.stderr[-3000:]
     report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
     assert report.run.sandbox == "docker"
-    assert report.test_results.integration_tests_passed == 34
+    assert report.test_results.integration_tests_passed == 35  # 404 under a missing parent: 1
     assert all(item.status == "incomplete" for item in report.items)
     tested = [c for i in report.items for c in i.acceptance_criteria if c.tests]
     assert len(tested) == 13 and all(c.status == "met" for c in tested), tested
@@ -34,7 +34,7 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     # The report's figures are what the gates printed in the run's last verify.
     printed = verified[-1]["message"]
     results = report.test_results
-    assert f"tests ok ({results.integration_tests_passed}/34 passed" in printed
+    assert f"tests ok ({results.integration_tests_passed}/35 passed" in printed
     assert f"security ok ({results.security_scan_status})" in printed
     load = results.load_test_results
     rps, p95 = re.search(r"load ok \(([\d.]+) rps, p95 ([\d.]+) ms", printed).groups()  # type: ignore[union-attr]

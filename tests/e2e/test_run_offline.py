@@ -46,7 +46,7 @@ def test_report_is_measured(built: tuple[Path, str]) -> None:
     """The report validates; its figures are the evidence's; unmeasured ones are null + why."""
     repo, _ = built
     report = Report.model_validate_json((run_dir(repo) / "report.json").read_text())
-    assert report.test_results.integration_tests_passed == 34
+    assert report.test_results.integration_tests_passed == 35  # 404 under a missing parent: 1
     assert report.test_results.unit_test_coverage is not None
     # Gates that did not run leave their figures null, each with the reason.
     load = report.test_results.load_test_results
