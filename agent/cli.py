@@ -16,6 +16,7 @@ from rich.console import Console
 
 from agent import runner
 from agent.backlog import load_backlog
+from agent.cli_guard import GuardedGroup
 from agent.cli_import import import_openapi
 from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
@@ -30,7 +31,9 @@ from agent.models.ledger import Ledger
 from agent.summary import print_summary
 
 app = typer.Typer(
-    help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.", no_args_is_help=True
+    help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.",
+    no_args_is_help=True,
+    cls=GuardedGroup,
 )
 app.add_typer(sandbox_app, name="sandbox")
 app.command(name="import-openapi")(import_openapi)
@@ -42,6 +45,16 @@ RepoOption = Annotated[
     Path, typer.Option("--repo", help="The service's git repo (created if missing).")
 ]
 MODEL_HELP = "offline | anthropic:M | openai:M | openai-compatible:M | scripted:FILE"
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print its traceback too.")
+    ] = False,
+) -> None:
+    ctx.meta["debug"] = debug
 
 
 def _fail(exc: BackendAgentError) -> typer.Exit:

@@ -28,6 +28,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from agent.backlog import load_backlog
+from agent import crash
 from agent.config import RunConfig, Settings
 from agent.context import Notify, Observe, RunContext
 from agent.delivery.forge import Forge
@@ -206,12 +207,36 @@ def drive(
             store.ended(config.run_id, status="stopped")
             raise
         except BaseException as exc:
-            store.ended(config.run_id, status="error", error=f"{type(exc).__name__}: {exc}")
+            if crash.unexpected(exc):
+                crash.record(
+                    exc, config.run_dir, run_id=config.run_id, resume=resume_point(config, edge)
+                )
+            store.ended(config.run_id, status="error", error=crash.error_of(exc))
             raise
         store.finished(outcome.report, config.run_dir)
         return outcome
     finally:
         store.close()
+
+
+def resume_point(config: RunConfig, edge: RunEdge) -> str:
+    """How a stopped run continues, and the checkpoint it continues from."""
+    thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
+    try:
+        with edge.checkpoints(config) as saver:
+            state = build_graph(saver).get_state(thread)
+    except Exception as exc:  # the checkpoints themselves may be what broke
+        return f"its checkpoints could not be read ({crash.error_of(exc)})"
+    how = (
+        f"`backend-agent resume {config.run_id} --repo {config.repo}`"
+        if edge.source == "cli"
+        else "the job's next attempt"
+    )
+    if not state.values:
+        return f"nothing was checkpointed yet: {how} starts it over"
+    at = ", ".join(state.next) or "its end"
+    checkpoint = state.config.get("configurable", {}).get("checkpoint_id", "?")
+    return f"{how} continues at {at} (checkpoint {checkpoint})"
 
 
 def _drive(
