@@ -11,6 +11,7 @@ user:password part of URLs are blanked in the file, as in every log.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import traceback
 from dataclasses import dataclass
@@ -97,10 +98,8 @@ def record(
     except OSError:
         target = None
     crash = Crash(error_of(exc), target, run_id=run_id, resume=resume)
-    try:
+    with contextlib.suppress(AttributeError, TypeError):  # a type without a __dict__
         exc.__dict__["_backend_agent_crash"] = crash
-    except (AttributeError, TypeError):  # an exception type without a __dict__
-        pass
     return crash
 
 

@@ -27,8 +27,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
-from agent.backlog import load_backlog
 from agent import crash
+from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
 from agent.context import Notify, Observe, RunContext
 from agent.delivery.forge import Forge

@@ -214,7 +214,7 @@ def object_fields(schema: dict[str, Any]) -> list[FieldSpec]:
     if isinstance(schema.get("items"), list):
         return object_fields(schema["items"][0]) if schema["items"] else []
     union = "oneOf" in schema or "anyOf" in schema
-    if schema.get("type") in {"object", "array"} or kinds or union:
+    if schema.get("type") in ("object", "array") or kinds or union:
         return []
     return [field_from(name, value) for name, value in schema.items()]
 
