@@ -9,6 +9,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# the webhook door's fake GitHub and private queue
+from tests.webhook.conftest import github, queue_name  # noqa: F401
+
 QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 settings.register_profile(
     "ci", max_examples=40, deadline=None, derandomize=True, database=None,
