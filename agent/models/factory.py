@@ -109,6 +109,17 @@ def check_base_url(url: str | None) -> str | None:
     return url
 
 
+def need_base_url(spec: str, base_url: str | None, base_url_from: str = FROM_ENVIRONMENT) -> str:
+    """`base_url`; ConfigError when `spec` is an openai-compatible model and there is none
+    (`base_url_from` says where one is given, in the edge's own terms)."""
+    if spec.startswith("openai-compatible:") and not base_url:
+        raise ConfigError(
+            f"--model {spec} needs the server's base URL: "
+            f"{base_url_from} (e.g. http://localhost:11434/v1 for Ollama)"
+        )
+    return base_url or ""
+
+
 def _required(keys: ProviderKeys, provider: str) -> SecretStr:
     secret = keys.anthropic if provider == "anthropic" else keys.openai
     if secret is None or not secret.get_secret_value():
@@ -143,14 +154,9 @@ def _provider(
             timeout_s=timeout,
         )
     if provider == "openai-compatible":
-        if not base_url:
-            raise ConfigError(
-                f"--model openai-compatible:{model} needs the server's base URL: "
-                f"{base_url_from} (e.g. http://localhost:11434/v1 for Ollama)"
-            )
         return OpenAICompatibleModel(
             model,
-            base_url=base_url,
+            base_url=need_base_url(f"{provider}:{model}", base_url, base_url_from),
             api_key=keys.openai_compatible,
             max_output_tokens=cap,
             timeout_s=timeout,
