@@ -21,6 +21,7 @@ from agent.cli_progress import PROGRESS_HELP, ProgressMode, progress_view
 from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
 from agent.cli_serve import register as register_serve
+from agent.cli_show import register as register_show
 from agent.config import ALL_GATES, RunConfig, Settings
 from agent.delivery.forge import Forge
 from agent.delivery.select import check_remote, open_forge
@@ -37,6 +38,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.command(name="import-openapi")(import_openapi)
 register_queue_commands(app)
 register_serve(app)
+register_show(app)
 console = Console(stderr=True)
 
 RepoOption = Annotated[
