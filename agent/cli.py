@@ -155,7 +155,7 @@ def run(
         outcome = _drive(config, make_model, settings, forge, resume=False, progress=progress)
     except BackendAgentError as exc:
         raise _fail(exc) from None
-    _finish(config, outcome)
+    _finish(config, outcome, progress)
 
 
 @app.command()
@@ -177,7 +177,7 @@ def resume(
         outcome = _drive(config, make_model, settings, forge, resume=True, progress=progress)
     except BackendAgentError as exc:
         raise _fail(exc) from None
-    _finish(config, outcome)
+    _finish(config, outcome, progress)
 
 
 def _forge(
@@ -189,12 +189,13 @@ def _forge(
     return open_forge(settings, repo, remote) if open_pr and not dry_run else None
 
 
-def _finish(config: RunConfig, outcome: runner.RunOutcome) -> None:
-    """The summary; the PR (or, on a dry run, the PR it would open, on stdout); exit code."""
+def _finish(config: RunConfig, outcome: runner.RunOutcome, progress: ProgressMode) -> None:
+    """The summary; the PR (or, on a dry run, the PR it would open, on stdout, unless stdout
+    carries the JSON events: then on stderr); exit code."""
     print_summary(console, outcome)
     delivery = outcome.report.delivery
     if config.dry_run:
-        typer.echo((config.run_dir / "pull_request.md").read_text())
+        typer.echo((config.run_dir / "pull_request.md").read_text(), err=progress == "json")
     elif delivery is not None and delivery.pull_request is not None:
         pr = delivery.pull_request
         state = "draft" if pr.draft else "ready for review"

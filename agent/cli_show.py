@@ -18,7 +18,7 @@ from rich.text import Text
 
 from agent.cli_progress import spend_line
 from agent.errors import RunNotFound
-from agent.events import Event
+from agent.events import Event, read_events
 from agent.runner import STATE_DIR
 from agent.runs.timeline import Span, load, seconds_between
 
@@ -92,6 +92,15 @@ def timeline_table(spans: list[Span]) -> Table:
     return table
 
 
+def steps_table(steps: list[Event]) -> Table:
+    """The steps of a run that recorded no progress events: each node's outcome, in order."""
+    table = Table("at", "item", "node", "outcome", box=None, title="steps (no timeline)")
+    for step in steps:
+        at = _offset(seconds_between(steps[0], step))
+        table.add_row(at, str(step.get("item") or ""), str(step.get("node")), step.get("message"))
+    return table
+
+
 def _trimmed(text: str, full: bool) -> str:
     lines = text.splitlines()
     if full or len(lines) <= LINES:
@@ -160,10 +169,13 @@ def show(
             print_transcript(console, path, full)
         return
     spans = load(folder)
-    if not spans:
-        err.print(f"run {run_id} recorded no progress events ({folder / 'events.jsonl'})")
+    if spans:
+        console.print(timeline_table(spans))
+    elif (folder / "trajectory.jsonl").exists():  # a run from before the progress events
+        console.print(steps_table(read_events(folder / "trajectory.jsonl")))
+    else:
+        err.print(f"run {run_id} recorded no step yet ({folder})", highlight=False)
         raise typer.Exit(2)
-    console.print(timeline_table(spans))
     report = folder / "report.json"
     console.print(f"report: {report}" if report.exists() else "no report yet", highlight=False)
 
