@@ -173,12 +173,15 @@ class PlainView:
         if event["event"] == "turn.end":
             event = {**event, "tools": self.board.tools}
         self.board.fold(event)
-        line = ended_line(event) or started_line(event)
+        line = self.line(event)
         if line is not None:
-            stamp = clock(time.monotonic() - self.board.started)
-            self.console.print(
-                f"[{stamp:>5}] {line}", highlight=False, markup=False, soft_wrap=True
-            )
+            self.show(f"[{clock(time.monotonic() - self.board.started):>5}] {line}")
+
+    def line(self, event: Event) -> str | None:
+        return ended_line(event) or started_line(event)
+
+    def show(self, text: str) -> None:
+        self.console.print(text, highlight=False, markup=False, soft_wrap=True)
 
     def __enter__(self) -> PlainView:
         return self
@@ -197,14 +200,14 @@ class RichView(PlainView):
         )
 
     def __call__(self, event: Event) -> None:
-        if event["event"] == "turn.end":
-            event = {**event, "tools": self.board.tools}
-        self.board.fold(event)
-        line = ended_line(event)
-        if line is not None:
-            stamp = clock(time.monotonic() - self.board.started)
-            self.console.print(Text(f"[{stamp:>5}] {line}", style="dim"))
+        super().__call__(event)
         self.live.refresh()
+
+    def line(self, event: Event) -> str | None:
+        return ended_line(event)  # what is starting is in the panel
+
+    def show(self, text: str) -> None:
+        self.console.print(Text(text, style="dim"))
 
     def __rich__(self) -> Group:
         first, *rest = self.board.lines()
