@@ -114,7 +114,7 @@ def need_base_url(spec: str, base_url: str | None, base_url_from: str = FROM_ENV
     (`base_url_from` says where one is given, in the edge's own terms)."""
     if spec.startswith("openai-compatible:") and not base_url:
         raise ConfigError(
-            f"--model {spec} needs the server's base URL: "
+            f"the model {spec} needs the server's base URL: "
             f"{base_url_from} (e.g. http://localhost:11434/v1 for Ollama)"
         )
     return base_url or ""
@@ -123,7 +123,7 @@ def need_base_url(spec: str, base_url: str | None, base_url_from: str = FROM_ENV
 def _required(keys: ProviderKeys, provider: str) -> SecretStr:
     secret = keys.anthropic if provider == "anthropic" else keys.openai
     if secret is None or not secret.get_secret_value():
-        raise ConfigError(f"--model {provider}:… needs an API key: set {KEY_VARIABLES[provider]}")
+        raise ConfigError(f"the model {provider}:… needs an API key: set {KEY_VARIABLES[provider]}")
     return secret
 
 

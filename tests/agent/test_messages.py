@@ -74,8 +74,20 @@ def test_a_base_url_is_asked_for_with_a_flag_the_command_has(command: str, tmp_p
     assert done.exit_code == 2, done.output
     assert "needs the server's base URL: pass --base-url URL or set OPENAI_BASE_URL" in message
     assert "--base-url" in options(group, name)
-    assert named_flags(message) - {"--model"} <= options(group, name)
+    assert named_flags(message) <= options(group, name)
     assert not (repo / ".git").exists()
+
+
+def test_resume_asks_for_a_missing_key_without_naming_a_flag_it_lacks(tmp_path: Path) -> None:
+    """resume has no --model (the run's own is used): a missing key is named as the
+    variable to set, with no flag resume does not have."""
+    repo = tmp_path / "svc"
+    args = ["resume", _saved_run(repo, "anthropic:claude-sonnet-4-5"), "--repo", str(repo)]
+    done = runner.invoke(app, args, env={**UNSET, "ANTHROPIC_API_KEY": None})
+    message = " ".join(done.output.split())
+    assert done.exit_code == 2, done.output
+    assert "needs an API key: set ANTHROPIC_API_KEY" in message
+    assert named_flags(message) <= options(app, "resume"), message
 
 
 def test_serve_and_enqueue_take_a_base_url_for_their_jobs() -> None:
