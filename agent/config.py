@@ -83,6 +83,9 @@ class RunConfig(BaseModel):
     backlog: Path  # the run's own copy of the backlog
     repo: Path
     model: str = "offline"
+    # The model API's root given with --base-url (no credentials in it); None: the
+    # environment's OPENAI_BASE_URL. Kept so `resume` calls the same server.
+    base_url: str | None = None
     sandbox: Literal["auto", "docker", "local"] = "auto"
     gates: list[GateName] = Field(default_factory=lambda: list(ALL_GATES))
     max_repairs: int = Field(5, ge=0)

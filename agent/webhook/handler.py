@@ -60,6 +60,7 @@ class JobTemplate:
 
     clone_url_template: str  # `{repository}`, `{owner}` and `{name}` are filled in
     model: str = "offline"
+    base_url: str | None = None  # the model API's root the jobs' runs call (serve --base-url)
 
     def clone_url(self, repository: str) -> str:
         owner, name = repository.split("/", 1)
@@ -129,6 +130,7 @@ class Handler:
             issue=number,
             installation_id=installation,
             model=self.template.model,
+            base_url=self.template.base_url,
             source="webhook",
         )
         await self.publisher.publish(job)

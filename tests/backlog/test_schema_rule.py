@@ -34,33 +34,100 @@ def _backlog(response: Any = None, fields: Any = None, relationships: Any = None
     ("response", "fields", "relationships", "expected"),
     [
         # entity field `None`: died in plan ("expected a type name or a schema object")
-        (None, {"color": None}, None, "backlog_items[0].data_requirements.entities[0].fields.color: expected a type word"),
+        (
+            None,
+            {"color": None},
+            None,
+            "backlog_items[0].data_requirements.entities[0].fields.color: expected a type word",
+        ),
         # entity field "": died in plan ("unknown type ''")
-        (None, {"color": ""}, None, "backlog_items[0].data_requirements.entities[0].fields.color: unknown type ''"),
+        (
+            None,
+            {"color": ""},
+            None,
+            "backlog_items[0].data_requirements.entities[0].fields.color: unknown type ''",
+        ),
         # `items: ["0"]`: AttributeError in validate
-        ({"type": "array", "items": ["0"]}, None, None, f"{AT}.response_schema.items[0]: expected a schema object"),
+        (
+            {"type": "array", "items": ["0"]},
+            None,
+            None,
+            f"{AT}.response_schema.items[0]: expected a schema object",
+        ),
         # `type: []`: TypeError (unhashable list) in validate
-        ({"type": [], "items": {"id": "uuid"}}, None, None, f"{AT}.response_schema.type: expected a type word"),
+        (
+            {"type": [], "items": {"id": "uuid"}},
+            None,
+            None,
+            f"{AT}.response_schema.type: expected a type word",
+        ),
         # `required: None`: TypeError in validate
-        ({"type": "object", "required": None, "properties": {"a": {"type": "number"}}}, None, None,
-         f"{AT}.response_schema.required: expected a list of field names"),
+        (
+            {"type": "object", "required": None, "properties": {"a": {"type": "number"}}},
+            None,
+            None,
+            f"{AT}.response_schema.required: expected a list of field names",
+        ),
         # a relationship that is null: its path carried pydantic's tag `dict[constrained-str,any]`
-        (None, None, [None], "backlog_items[0].data_requirements.relationships[0]: Input should be"),
-        ({"$ref": "#/components/schemas/Page"}, None, None, f"{AT}.response_schema.$ref: a backlog has nothing to refer to"),
-        ({"title": "string(10-5)"}, None, None, f"{AT}.response_schema.title: 'string(10-5)': the least length 10 is above the most 5"),
-        ({"status": "enum[]"}, None, None, f"{AT}.response_schema.status: 'enum[]': an enum needs at least one value"),
-        ({"type": "object", "properties": {"a": {"type": "string", "maxlength": 5}}}, None, None,
-         f"{AT}.response_schema.properties.a.maxlength: not a JSON Schema keyword"),
-        ({"type": "object", "properties": {"a": {"type": "string", "minLength": 9, "maxLength": 2}}}, None, None,
-         f"{AT}.response_schema.properties.a.minLength: 9 is above maxLength 2"),
-        ({"type": "object", "properties": {"a": {"type": "string", "pattern": "["}}}, None, None,
-         f"{AT}.response_schema.properties.a.pattern: not a regular expression"),
-        ({"type": "object", "properties": {"a": {"enum": []}}}, None, None,
-         f"{AT}.response_schema.properties.a.enum: expected a list of at least one value"),
-        ({"type": "object", "properties": {"a": {"type": "null"}}}, None, None,
-         f"{AT}.response_schema.properties.a.type: a field that can only be null"),
+        (
+            None,
+            None,
+            [None],
+            "backlog_items[0].data_requirements.relationships[0]: Input should be",
+        ),
+        (
+            {"$ref": "#/components/schemas/Page"},
+            None,
+            None,
+            f"{AT}.response_schema.$ref: a backlog has nothing to refer to",
+        ),
+        (
+            {"title": "string(10-5)"},
+            None,
+            None,
+            f"{AT}.response_schema.title: 'string(10-5)': the least length 10 is above the most 5",
+        ),
+        (
+            {"status": "enum[]"},
+            None,
+            None,
+            f"{AT}.response_schema.status: 'enum[]': an enum needs at least one value",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string", "maxlength": 5}}},
+            None,
+            None,
+            f"{AT}.response_schema.properties.a.maxlength: not a JSON Schema keyword",
+        ),
+        (
+            {
+                "type": "object",
+                "properties": {"a": {"type": "string", "minLength": 9, "maxLength": 2}},
+            },
+            None,
+            None,
+            f"{AT}.response_schema.properties.a.minLength: 9 is above maxLength 2",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string", "pattern": "["}}},
+            None,
+            None,
+            f"{AT}.response_schema.properties.a.pattern: not a regular expression",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"enum": []}}},
+            None,
+            None,
+            f"{AT}.response_schema.properties.a.enum: expected a list of at least one value",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "null"}}},
+            None,
+            None,
+            f"{AT}.response_schema.properties.a.type: a field that can only be null",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_found_input_is_refused_with_its_path(
     response: Any, fields: Any, relationships: Any, expected: str
 ) -> None:
