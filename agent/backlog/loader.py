@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,8 @@ def json_path(loc: Sequence[int | str]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not re.fullmatch(r"[A-Za-z_$][\w$\-]*", str(part)):  # `['']`, `['a b']`
+            out += f"[{str(part)!r}]" if out else f"$[{str(part)!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out or "$"

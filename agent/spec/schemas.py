@@ -74,11 +74,19 @@ def _from_word(name: str, word: str) -> FieldSpec:
     return spec
 
 
+def _branch_kind(branch: object) -> str | None:
+    """The one type a union's branch names (`{"type": ["string", "null"]}`: string)."""
+    kind = branch.get("type") if isinstance(branch, dict) else None
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null" if kind else None)
+    return kind if isinstance(kind, str) else None
+
+
 def _union_type(fragment: dict[str, Any]) -> FieldType:
     """A `oneOf`/`anyOf` field: its branches' one type when they share it, else `any` (a
     string-or-integer field takes both; `json` would take objects only)."""
     branches = fragment.get("oneOf") or fragment.get("anyOf") or []
-    kinds = {b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"}
+    kinds = {k for b in branches if (k := _branch_kind(b)) not in (None, "null")}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     return TYPE_WORDS[kind][0] if isinstance(kind, str) and kind in TYPE_WORDS else "any"
 
@@ -121,7 +129,7 @@ def _enum(fragment: dict[str, Any], ftype: FieldType) -> tuple[FieldType, list[E
 def _branches(fragment: dict[str, Any]) -> list[FieldType] | None:
     """The types of a union's branches (`oneOf: [string, integer]`), when each says one."""
     branches = fragment.get("oneOf") or fragment.get("anyOf") or []
-    kinds = [b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"]
+    kinds = [k for b in branches if (k := _branch_kind(b)) != "null"]
     if not kinds or not all(isinstance(k, str) and k in TYPE_WORDS for k in kinds):
         return None
     return list(dict.fromkeys(TYPE_WORDS[str(k)][0] for k in kinds))

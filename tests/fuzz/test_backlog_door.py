@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import event, given
+from hypothesis import event, example, given
 
 from agent.backlog.loader import parse_backlog
 from agent.errors import BacklogError
@@ -52,7 +52,25 @@ def accepted_or_refused(doc: object) -> Path | None:
     return repo
 
 
+# Found by the long run: an empty key in an item (its path read `backlog_items[0].`).
+EMPTY_KEY = {"backlog_items": [{"id": "A-1", "user_story": "s", "priority": 10, "": None}]}
+# Found by the long run: a NUL and a carriage return in a rule, written into a docstring.
+CONTROL_RULE = {
+    "backlog_items": [{
+        "id": "IT-0", "user_story": "0", "priority": 1,
+        "api_requirements": [
+            {"method": "POST", "endpoint": "/aaa", "request_schema": {"class": "string"}},
+            {"method": "GET", "endpoint": "/aaa/{id}", "response_schema": {"class": "string"},
+             "description": 'ends in a quote " and a backslash \\'},
+        ],
+        "business_logic": {"rules": ['a\x00b\rc """ d \\']},
+    }]
+}  # fmt: skip
+
+
 @given(backlog)
+@example(EMPTY_KEY)
+@example(CONTROL_RULE)
 def test_any_backlog_is_refused_with_paths_or_scaffolds(doc: object) -> None:
     """validate's refusal names a path per problem, or the service is written and compiles."""
     repo = accepted_or_refused(doc)

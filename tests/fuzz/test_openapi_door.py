@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import event, given
+from hypothesis import event, example, given
 
 from agent.backlog.loader import parse_backlog
 from agent.errors import BacklogError
 from agent.importer import import_files
 from tests.fuzz.openapi_docs import document
 
-POINTER = re.compile(r"^#(/\S*)?( \([^)]*\))?: \S")
+POINTER = re.compile(r"^#(/.*)?: \S", re.DOTALL)
 
 
 def imported_or_refused(doc: Any) -> None:
@@ -37,7 +37,20 @@ def imported_or_refused(doc: Any) -> None:
     parse_backlog(backlog.model_dump_json(exclude_defaults=True))  # validate takes it
 
 
+def _doc(paths: dict[str, Any]) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths}
+
+
+ONE_OF_TYPE_LIST = _doc({"/x": {"post": {
+    "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+        "v": {"oneOf": [{"type": ["string", "null"]}, {"type": "integer"}]}}}}}},
+    "responses": {"201": {"description": "made"}}}}})  # fmt: skip
+CONTROL_POINTER = _doc({"/x": {"get": {"responses": {"\x12] Q\x00": 1.5}}}})
+
+
 @given(document)
+@example(ONE_OF_TYPE_LIST)  # found by the long run: TypeError (a type list in a union branch)
+@example(CONTROL_POINTER)  # found by the long run: a pointer holding control characters
 def test_any_document_imports_or_is_refused_with_pointers(doc: Any) -> None:
     """Imported into a valid backlog, or refused naming a `#/...` pointer per problem."""
     imported_or_refused(doc)
