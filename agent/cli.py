@@ -132,7 +132,7 @@ def run(
     """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report,
     and with --open-pr push the branch and open (or update) its pull request."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     choices: dict[str, Any] = {
         "model": model,
         "base_url": base_url,
@@ -178,7 +178,7 @@ def resume(
     """Continue a run that stopped (killed, crashed), from its last checkpoint; the model
     is called at --base-url, else the run's own, else OPENAI_BASE_URL."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         check_base_url(base_url)
         config = runner.load_run(repo, run_id)

@@ -57,7 +57,7 @@ def _split(names: str) -> list[str]:
 def _settings(**overrides: Any) -> Settings:
     """The environment's settings, with the command line's choices (validated) on top."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**given)
+    return Settings.from_environ(**given)
 
 
 def enqueue(

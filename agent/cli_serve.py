@@ -81,7 +81,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per GitHub call is noise
     _json_logs()
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         parse_spec(model)
         check_base_url(base_url)
@@ -122,7 +122,7 @@ def issue_to_backlog(
 ) -> None:
     """Turn a labelled issue's event into a backlog file (exit 2 with every problem when it
     is not a valid item; exit 1 when the event is not one to act on)."""
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         payload = json.loads(event.read_text())
         triaged = triage("issues", payload, settings.backend_agent_label)

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent.errors import ConfigError
 
 GateName = Literal["lint", "tests", "migrations", "package", "contract", "security", "load"]
 ALL_GATES: tuple[GateName, ...] = (
@@ -72,6 +74,19 @@ class Settings(BaseSettings):
     # lets a delivery be redelivered for 3 days).
     backend_agent_webhook_redis_url: str = "redis://127.0.0.1:6379/0"
     backend_agent_webhook_dedup_ttl_s: int = 3 * 24 * 3600
+
+    @classmethod
+    def from_environ(cls, **given: Any) -> Settings:
+        """The environment's settings (with `given` on top); a value that does not fit is a
+        ConfigError naming the variable, not a traceback."""
+        try:
+            return cls(**given)
+        except ValidationError as exc:
+            lines = []
+            for error in exc.errors():
+                name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+                lines.append(f"{name}: {error['msg']} (got {str(error.get('input'))[:60]!r})")
+            raise ConfigError("; ".join(lines)) from None
 
 
 class RunConfig(BaseModel):

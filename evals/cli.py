@@ -77,7 +77,7 @@ def run(
 ) -> None:
     """Run every task of SUITE (x runs) on a fresh repo, grade it with its hidden tests."""
     target = out or Path("eval-out") / f"{_slug(str(suite))}-{_slug(model)}"
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         check_base_url(base_url)
         need_base_url(model, base_url or settings.openai_base_url, BASE_URL_FROM)
@@ -121,7 +121,7 @@ def validate_cmd(
     target = out or Path("eval-out") / f"validate-{_slug(str(suite))}"
     try:
         checks = validate(
-            Settings(),  # type: ignore[call-arg]  # read from the environment
+            Settings.from_environ(),
             suite,
             target,
             repeat=repeat,
