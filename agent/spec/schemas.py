@@ -39,6 +39,7 @@ TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
     "array": ("array", None),
 }
 FORMAT_TYPES: dict[str, FieldType] = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
+NUMBER_FORMATS = {"int32", "int64", "float", "double"}
 SHORTHAND = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")
 ENUM = re.compile(r"^enum\[(?P<values>[^\]]*)\]$")
 
@@ -102,6 +103,8 @@ def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
     word = TYPE_WORDS.get(str(kind))
     if word is None:
         raise ValueError(f"unknown type {kind!r}")
+    if kind != "string" and fmt not in NUMBER_FORMATS:  # JSON Schema: a string's format
+        fmt = None  # says nothing of a number (`{"type": "number", "format": "email"}`)
     return word[0], fmt or word[1]
 
 

@@ -68,9 +68,56 @@ OPTIONAL_SECRET = {
 }
 
 
+# Found by this test: a string format on a number (`{"type": "number", "format": "email"}`)
+# made the field an email string in the model: the service refused every number.
+FORMAT_ON_NUMBER = {
+    "backlog_items": [
+        {
+            "id": "IT-0",
+            "user_story": "s",
+            "priority": 4,
+            "api_requirements": [
+                {
+                    "method": "POST",
+                    "endpoint": "/api/v1/nbx",
+                    "request_schema": {
+                        "type": "object",
+                        "properties": {"import": {"type": "number", "format": "email"}},
+                    },
+                    "response_schema": {
+                        "type": "object",
+                        "properties": {"import": {"type": "number", "format": "email"}},
+                    },
+                    "auth_required": True,
+                },
+                {
+                    "method": "GET",
+                    "endpoint": "/api/v1/nbx",
+                    "request_schema": {},
+                    "auth_required": True,
+                },
+                {
+                    "method": "PATCH",
+                    "endpoint": "/api/v1/nbx/{key}",
+                    "request_schema": {
+                        "type": "object",
+                        "properties": {"import": {"type": "number", "format": "email"}},
+                    },
+                    "auth_required": False,
+                },
+                {"method": "POST", "endpoint": "/api/v1/nbx/{key}/archive", "auth_required": False},
+            ],
+            "business_logic": {"rules": ["returns 400 when: the amount is negative"]},
+            "acceptance_criteria": ["x", "returns 400 when: the amount is negative"],
+        }
+    ]
+}
+
+
 @settings(max_examples=2, phases=[Phase.explicit, Phase.generate])  # a shrink costs minutes
 @given(doc=sane_backlog())
 @example(doc=OPTIONAL_SECRET)
+@example(doc=FORMAT_ON_NUMBER)
 def test_an_accepted_backlog_scaffolds_a_service_that_passes_lint_tests_migrations(
     doc: dict[str, object], tmp_path_factory: pytest.TempPathFactory, service_python: Path
 ) -> None:
