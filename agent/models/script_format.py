@@ -47,13 +47,16 @@ class Step(BaseModel):
 
 
 def _reply(raw: dict[str, Any], turn: int) -> Reply:
+    given = raw.get("tool_calls") or []
+    if not isinstance(given, list) or not all(isinstance(c, dict) for c in given):
+        raise ValueError("tool_calls must be a list of objects ({id, name, arguments})")
     calls = [
         tool_call(
             str(c.get("id") or f"call_{turn}_{n}"),
             str(c.get("name", "")),
             c["raw_arguments"] if c.get("raw_arguments") is not None else c.get("arguments"),
         )
-        for n, c in enumerate(raw.get("tool_calls") or [], start=1)
+        for n, c in enumerate(given, start=1)
     ]
     return Reply.model_validate({**raw, "tool_calls": [c.model_dump() for c in calls]})
 
@@ -63,6 +66,8 @@ def parse_step(raw: object, turn: int) -> Step:
     if not isinstance(raw, dict):
         raise ValueError("a step must be a JSON object")
     body = raw if "reply" in raw else {"reply": raw}
+    if not isinstance(body["reply"], dict):
+        raise ValueError("reply must be a JSON object ({content, tool_calls, ...})")
     return Step(
         reply=_reply(dict(body["reply"]), turn),
         expect=Expectation.model_validate(body.get("expect") or {}),
@@ -92,7 +97,7 @@ def load_script(path: Path) -> list[Step]:
     for turn, raw in enumerate(raws, start=1):
         try:
             steps.append(parse_step(raw, turn))
-        except (ValueError, KeyError, ValidationError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as exc:
             raise ConfigError(f"script {path}, step {turn}: {exc}") from exc
     return steps
 

@@ -1,4 +1,4 @@
-"""The model door, on the wire and at the tools.
+"""The model door: on the wire, in recorded scripts, and at the tools.
 
 Replies: whatever a provider's server answers (a real reply with random edits, any JSON,
 a status code), the real SDK through our provider gives a `Reply` or a `ModelError` that
@@ -12,6 +12,7 @@ answers with a result the model can act on, and nothing outside the workspace ch
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from agent.errors import ModelError
+from agent.errors import ConfigError, ModelError
 from agent.models.base import Reply
 from agent.models.factory import ModelOptions, ProviderKeys, build_model
 from agent.models.retry import RetryPolicy
+from agent.models.script_format import load_script
 from sandbox.local import LocalSandbox
 from tests.conftest import HOST_SERVICES
 from tests.fakes import model_servers as wire
@@ -132,3 +134,32 @@ def test_any_tool_call_gets_a_result_and_the_outside_is_untouched(
         assert isinstance(result.output, str) and len(result.output) <= 12_100
     assert outside.read_text() == "untouched"
     assert sorted(p.name for p in root.iterdir()) == ["outside.txt", "ws"]
+
+
+SCRIPT = [
+    {"reply": {"content": "reading", "tool_calls": [{"id": "c1", "name": "read_file",
+               "arguments": {"path": "ok.py"}}], "stop_reason": "tool_use"},
+     "expect": {"contains": ["discount"], "tools": ["read_file"]}},
+    {"content": "done", "stop_reason": "end_turn", "usage": {"input_tokens": 9}},
+]  # fmt: skip
+
+
+@given(
+    text=st.one_of(
+        edited([{"steps": SCRIPT}]).map(json.dumps),
+        edited([{"steps": SCRIPT}]).map(lambda d: "\n".join(json.dumps(s) for s in d["steps"])
+                                        if isinstance(d.get("steps"), list) else json.dumps(d)),
+        st.text(max_size=80),
+    )
+)  # fmt: skip
+def test_any_recorded_script_loads_or_is_refused_naming_its_step(text: str) -> None:
+    """`scripted:FILE`: the steps, or a ConfigError naming the file (and the step)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "script.jsonl"
+        path.write_text(text)
+        try:
+            steps = load_script(path)
+        except ConfigError as exc:
+            assert str(path) in str(exc)
+            return
+        assert all(isinstance(s.reply, Reply) for s in steps)
