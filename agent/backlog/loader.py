@@ -92,6 +92,21 @@ def _schema_readings(backlog: Backlog) -> list[str]:
     return problems
 
 
+PARAMETER = re.compile(r"\{([^{}/]*)\}")
+
+
+def _path_problems(path: str, where: str) -> list[str]:
+    """A path's parameters: each `{name}` named, once, braces balanced."""
+    rest = PARAMETER.sub("", path)
+    if "{" in rest or "}" in rest:
+        return [f"{where}: {path!r}: a brace without its pair (parameters read {{name}})"]
+    names = PARAMETER.findall(path)
+    problems = [f"{where}: {path!r}: a parameter needs a name" for n in names if not n.strip()][:1]
+    twice = sorted({n for n in names if n.strip() and names.count(n) > 1})
+    problems += [f"{where}: {path!r}: the parameter {{{n}}} appears twice" for n in twice]
+    return problems
+
+
 def _semantic_problems(backlog: Backlog) -> list[str]:
     problems: list[str] = []
     seen_ids: dict[str, int] = {}
@@ -105,6 +120,7 @@ def _semantic_problems(backlog: Backlog) -> list[str]:
         seen_ids.setdefault(item.id, i)
         for j, req in enumerate(item.api_requirements):
             where = f"backlog_items[{i}].api_requirements[{j}]"
+            problems += _path_problems(req.endpoint, f"{where}.endpoint")
             if req.key in seen_routes:
                 problems.append(f"{where}: {req.key} is already declared at {seen_routes[req.key]}")
             seen_routes.setdefault(req.key, where)

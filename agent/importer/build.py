@@ -56,6 +56,7 @@ def import_document(
         Slot(tag, _item(doc, tag, [e for e in found if e.tag == tag], i), base_path(doc))
         for i, tag in enumerate(tags)
     ]
+    _unique_ids(slots)
     if text_spec is not None:
         apply_text_spec(slots, parse_text_spec(text_spec), notes)
     add_response_criteria(slots)
@@ -83,8 +84,23 @@ def _item(doc: dict[str, Any], tag: str, mine: list[Endpoint], index: int) -> di
         "business_logic": {"rules": [], "validations": [], "calculations": []},
         "data_requirements": {"entities": [], "relationships": [], "indexes": []},
         "acceptance_criteria": [],
-        "priority": int(info.get("x-priority") or max(1, 100 - 10 * index)),
+        "priority": _priority(info.get("x-priority"), index),
     }
+
+
+def _priority(given: object, index: int) -> object:
+    """A tag's `x-priority` as written (validate says if it does not fit), else by order."""
+    return given if given is not None else max(1, 100 - 10 * index)
+
+
+def _unique_ids(slots: list[Slot]) -> None:
+    """Two tags that read as one id (`payments`, `Payments`): the later gets `-2`, `-3`."""
+    seen: set[str] = set()
+    for slot in slots:
+        base, n = slot.item["id"], 2
+        while slot.item["id"] in seen:
+            slot.item["id"], n = f"{base}-{n}", n + 1
+        seen.add(slot.item["id"])
 
 
 def _check_fields(found: list[Endpoint]) -> None:

@@ -68,7 +68,13 @@ CONTROL_RULE = {
 }  # fmt: skip
 
 
+# Found by the long run: a path naming one parameter twice (`def get_root(class_, class_)`).
+TWICE = {"backlog_items": [{"id": "AA-0", "user_story": "0", "priority": 1,
+         "api_requirements": [{"method": "GET", "endpoint": "/{class}/{class}"}]}]}  # fmt: skip
+
+
 @given(backlog)
+@example(TWICE)
 @example(EMPTY_KEY)
 @example(CONTROL_RULE)
 def test_any_backlog_is_refused_with_paths_or_scaffolds(doc: object) -> None:

@@ -45,12 +45,21 @@ ONE_OF_TYPE_LIST = _doc({"/x": {"post": {
     "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
         "v": {"oneOf": [{"type": ["string", "null"]}, {"type": "integer"}]}}}}}},
     "responses": {"201": {"description": "made"}}}}})  # fmt: skip
+TWO_TAGS_ONE_ID = _doc(
+    {
+        "/payments": {
+            "post": {"tags": ["payments"], "responses": {"201": {"description": "made"}}}
+        },
+        "/refunds": {"post": {"tags": ["Payments"], "responses": {"201": {"description": "made"}}}},
+    }
+)
 CONTROL_POINTER = _doc({"/x": {"get": {"responses": {"\x12] Q\x00": 1.5}}}})
 
 
 @given(document)
 @example(ONE_OF_TYPE_LIST)  # found by the long run: TypeError (a type list in a union branch)
 @example(CONTROL_POINTER)  # found by the long run: a pointer holding control characters
+@example(TWO_TAGS_ONE_ID)  # found by the long run: two tags read as one item id
 def test_any_document_imports_or_is_refused_with_pointers(doc: Any) -> None:
     """Imported into a valid backlog, or refused naming a `#/...` pointer per problem."""
     imported_or_refused(doc)
