@@ -86,6 +86,10 @@ def _schema_readings(backlog: Backlog) -> list[str]:
                         found = [f"{where}: {exc}"]
                 problems += found
         for k, entity in enumerate(item.data_requirements.entities):
+            name = entity if isinstance(entity, str) else entity.name
+            if not re.match(r"[^\W\d_]", name):  # a class and a table are named after it
+                at = f"backlog_items[{i}].data_requirements.entities[{k}]"
+                problems.append(f"{at}: the entity name {name!r} must start with a letter")
             if not isinstance(entity, str):
                 where = f"backlog_items[{i}].data_requirements.entities[{k}].fields"
                 problems += fields_problems(entity.fields, where)

@@ -73,7 +73,14 @@ TWICE = {"backlog_items": [{"id": "AA-0", "user_story": "0", "priority": 1,
          "api_requirements": [{"method": "GET", "endpoint": "/{class}/{class}"}]}]}  # fmt: skip
 
 
+# Found by the long run: an entity named "" (or "123", "!!!"): a class with no name.
+NAMELESS = {"backlog_items": [{"id": "AA-0", "user_story": "0", "priority": 1,
+            "api_requirements": [{"method": "GET", "endpoint": "/"}],
+            "data_requirements": {"entities": [""]}}]}  # fmt: skip
+
+
 @given(backlog)
+@example(NAMELESS)
 @example(TWICE)
 @example(EMPTY_KEY)
 @example(CONTROL_RULE)
