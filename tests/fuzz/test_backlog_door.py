@@ -23,7 +23,7 @@ from agent.spec.compiler import compile_backlog
 from tests.fuzz.backlogs import backlog, sane_backlog
 
 # Every problem line starts with where it is: `$` (the file) or the path of a key.
-WHERE = re.compile(r"^(\$|[A-Za-z_][\w\-]*)(\[[^\]]*\]|\.[^\s.\[:]+)*: \S")
+WHERE = re.compile(r"^(\$|[A-Za-z_][\w\-]*)(\[\d+\]|\[(['\"]).*?\3\]|\.[^\s.\[:]+)*: \S")
 
 
 def accepted_or_refused(doc: object) -> Path | None:
