@@ -246,8 +246,13 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def load(server: tuple[str, int], targets: list[Target], seeded: Seeded,
-         args: argparse.Namespace, seconds: float) -> dict[str, Any]:
+def load(
+    server: tuple[str, int],
+    targets: list[Target],
+    seeded: Seeded,
+    args: argparse.Namespace,
+    seconds: float,
+) -> dict[str, Any]:
     """Load one server; its figures, and the server's CPU time per request (`cpu_ms`), which
     the rest of a shared machine disturbs far less than rps."""
     url, pid = server
@@ -262,8 +267,9 @@ def load(server: tuple[str, int], targets: list[Target], seeded: Seeded,
     return fig
 
 
-def _rounds(bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace
-            ) -> list[dict[str, dict[str, Any]]]:
+def _rounds(
+    bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace
+) -> list[dict[str, dict[str, Any]]]:
     """Both servers up at once; each round loads one, then the other (the order alternates),
     so that what else the machine does falls on both sides alike."""
     extra = {"BENCH_OWNER_ID": seeded.owner}
@@ -275,8 +281,10 @@ def _rounds(bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace
         for n in range(args.rounds):
             order = list(servers) if n % 2 == 0 else list(servers)[::-1]
             rounds.append(
-                {side: load(servers[side], case.targets(seeded), seeded, args, args.seconds)
-                 for side in order}
+                {
+                    side: load(servers[side], case.targets(seeded), seeded, args, args.seconds)
+                    for side in order
+                }
             )
     return rounds
 
@@ -284,7 +292,8 @@ def _rounds(bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace
 def _line(side: str, fig: dict[str, Any]) -> str:
     return (
         f"  {side:>12}: {fig['rps']:7.1f} rps  p50 {fig['p50_ms']:6.1f} ms  "
-        f"p95 {fig['p95_ms']:6.1f} ms  server CPU {fig.get('cpu_ms', float('nan')):5.2f} ms/request  "
+        f"p95 {fig['p95_ms']:6.1f} ms  "
+        f"server CPU {fig.get('cpu_ms', float('nan')):5.2f} ms/request  "
         f"errors {fig['error_rate']:.2%}  ({fig['requests']} requests)"
     )
 
@@ -309,8 +318,16 @@ def profile(bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace) 
             print(f"  {share:5.1%}  {frame}")
 
 
-TRUNK = ("runpy", "click/", "uvicorn/main.py", "uvicorn/server.py", "uvicorn/_compat.py",
-         "asyncio/runners.py", "asyncio/base_events.py", "asyncio/events.py")
+TRUNK = (
+    "runpy",
+    "click/",
+    "uvicorn/main.py",
+    "uvicorn/server.py",
+    "uvicorn/_compat.py",
+    "asyncio/runners.py",
+    "asyncio/base_events.py",
+    "asyncio/events.py",
+)
 
 
 def top_frames(collapsed: str, count: int) -> list[tuple[float, str]]:
@@ -345,9 +362,11 @@ def run(case: Case, doc: str) -> None:
     args = arguments(doc)
     bench = prepare(case.name)
     seeded = seed(bench, args.rows)
-    print(f"{case.endpoint}: generated vs hand-written, {args.concurrency} connections, "
-          f"{args.seconds:g} s per side per round after {args.warmup:g} s warm-up, "
-          f"{args.rows} rows; {_machine()}")
+    print(
+        f"{case.endpoint}: generated vs hand-written, {args.concurrency} connections, "
+        f"{args.seconds:g} s per side per round after {args.warmup:g} s warm-up, "
+        f"{args.rows} rows; {_machine()}"
+    )
     ratios, p95s, cpu = [], [], []
     for n, results in enumerate(_rounds(bench, case, seeded, args)):
         gen, hand = results["generated"], results["hand-written"]
@@ -367,7 +386,8 @@ def run(case: Case, doc: str) -> None:
     )
     if cpu:
         print(
-            f"server CPU per request, hand-written / generated: median {statistics.median(cpu):.2f}, "
+            "server CPU per request, hand-written / generated: "
+            f"median {statistics.median(cpu):.2f}, "
             f"range {min(cpu):.2f}-{max(cpu):.2f} (the rps ratio the generated service would "
             f"have with the CPU to itself)"
         )
@@ -377,4 +397,5 @@ def run(case: Case, doc: str) -> None:
 
 def _machine() -> str:
     load1 = os.getloadavg()[0]
-    return f"{os.cpu_count()} CPUs, load {load1:.1f}, {platform.python_version()} ({platform.machine()})"
+    python = f"Python {platform.python_version()} ({platform.machine()})"
+    return f"{os.cpu_count()} CPUs, load {load1:.1f}, {python}"
