@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import statistics
@@ -313,21 +314,43 @@ def profile(bench: Bench, case: Case, seeded: Seeded, args: argparse.Namespace) 
             _, err = spying.communicate(timeout=args.seconds + 30)
         if not out.exists():
             raise RuntimeError(f"py-spy wrote no profile: {err.decode()[-500:]}")
+        out.write_text(by_function(out.read_text()))
         print(f"profile of the {side} server under load: {out}; frames in most samples:")
         for share, frame in top_frames(out.read_text(), 20):
             print(f"  {share:5.1%}  {frame}")
 
 
+# The server's loop and the framework's plumbing: in (nearly) every sample, they say nothing.
 TRUNK = (
     "runpy",
     "click/",
-    "uvicorn/main.py",
-    "uvicorn/server.py",
-    "uvicorn/_compat.py",
+    "uvicorn/",
     "asyncio/runners.py",
     "asyncio/base_events.py",
     "asyncio/events.py",
+    "fastapi/routing.py",
+    "fastapi/applications.py",
+    "fastapi/_body_limit.py",
+    "fastapi/telemetry/",
+    "fastapi/middleware/asyncexitstack.py",
+    "starlette/routing.py",
+    "starlette/applications.py",
+    "starlette/_exception_handler.py",
+    "starlette/middleware/exceptions.py",
+    "starlette/middleware/errors.py",
 )
+
+
+def by_function(collapsed: str) -> str:
+    """py-spy's collapsed stacks with the line numbers dropped (`f (file.py:12)` becomes
+    `f (file.py)`) and equal stacks merged: a tenth of the size, the same flame graph."""
+    merged: Counter[str] = Counter()
+    for line in collapsed.splitlines():
+        stack, _, n = line.rpartition(" ")
+        if stack:
+            frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
+            merged[";".join(frames)] += int(n)
+    return "".join(f"{stack} {n}\n" for stack, n in merged.most_common())
 
 
 def top_frames(collapsed: str, count: int) -> list[tuple[float, str]]:
@@ -341,7 +364,7 @@ def top_frames(collapsed: str, count: int) -> list[tuple[float, str]]:
         samples = int(n)
         total += samples
         for frame in set(stack.split(";")):
-            if not any(part in frame for part in TRUNK):  # the server's own loop: in every sample
+            if not any(part in frame for part in TRUNK):
                 inclusive[frame] += samples
     return [(n / total, frame) for frame, n in inclusive.most_common(count)] if total else []
 
@@ -353,7 +376,7 @@ def arguments(doc: str) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rows", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6)
-    parser.add_argument("--profile", metavar="DIR", help="also sample the generated service")
+    parser.add_argument("--profile", metavar="DIR", help="then sample each server with py-spy")
     return parser.parse_args()
 
 
