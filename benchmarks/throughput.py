@@ -153,12 +153,18 @@ class Bench:
     env: dict[str, str]
 
 
-def _backlog() -> Backlog:
+def _backlog(folder: Path) -> Backlog:
     raw = json.loads(BACKLOG.read_text())
     raw["backlog_items"][0]["api_requirements"].append(LIST_MEMOS)
-    path = Path(tempfile.mkdtemp(prefix="bench-backlog-")) / "vault.json"
+    path = folder / "vault.json"
     path.write_text(json.dumps(raw))
     return load_backlog(path)
+
+
+async def _drop_database(name: str) -> None:
+    conn = await asyncpg.connect(ADMIN)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await conn.close()
 
 
 async def _fresh_database(name: str) -> None:
@@ -175,7 +181,7 @@ def prepare(name: str) -> Bench:
     root = Path(tempfile.mkdtemp(prefix="bench-")) / "svc"
     root.mkdir()
     box = LocalSandbox(root, python, Services(ADMIN, REDIS))
-    spec = compile_backlog(_backlog())
+    spec = compile_backlog(_backlog(root.parent))
     for item in spec.item_ids():
         scaffold_item(root, spec, item, ruff_formatter(box))
     (root / "handwritten.py").write_text(HAND_WRITTEN)
@@ -384,6 +390,14 @@ def run(case: Case, doc: str) -> None:
     """The whole benchmark: prepare, seed, the rounds, the comparison (and a profile)."""
     args = arguments(doc)
     bench = prepare(case.name)
+    try:
+        _compare(bench, case, args)
+    finally:
+        shutil.rmtree(bench.root.parent, ignore_errors=True)
+        asyncio.run(_drop_database(f"ba_bench_{case.name}"))
+
+
+def _compare(bench: Bench, case: Case, args: argparse.Namespace) -> None:
     seeded = seed(bench, args.rows)
     print(
         f"{case.endpoint}: generated vs hand-written, {args.concurrency} connections, "
