@@ -16,32 +16,52 @@ from rich.console import Console
 
 from agent import runner
 from agent.backlog import load_backlog
+from agent.cli_guard import GuardedGroup
 from agent.cli_import import import_openapi
+from agent.cli_progress import PROGRESS_HELP, ProgressMode, progress_view
 from agent.cli_queue import register as register_queue_commands
 from agent.cli_sandbox import sandbox_app
 from agent.cli_serve import register as register_serve
+from agent.cli_show import register as register_show
 from agent.config import ALL_GATES, RunConfig, Settings
 from agent.delivery.forge import Forge
 from agent.delivery.select import check_remote, open_forge
 from agent.errors import BackendAgentError
 from agent.models.base import ChatModel
-from agent.models.factory import ProviderKeys, build_model
+from agent.models.factory import ProviderKeys, build_model, check_base_url
 from agent.models.ledger import Ledger
 from agent.summary import print_summary
 
 app = typer.Typer(
-    help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.", no_args_is_help=True
+    help="Backlog in, verified FastAPI + PostgreSQL + Redis service out.",
+    no_args_is_help=True,
+    cls=GuardedGroup,
 )
 app.add_typer(sandbox_app, name="sandbox")
 app.command(name="import-openapi")(import_openapi)
 register_queue_commands(app)
 register_serve(app)
+register_show(app)
 console = Console(stderr=True)
 
 RepoOption = Annotated[
     Path, typer.Option("--repo", help="The service's git repo (created if missing).")
 ]
 MODEL_HELP = "offline | anthropic:M | openai:M | openai-compatible:M | scripted:FILE"
+BASE_URL_HELP = "The model API's base URL (an OpenAI-compatible server); default: OPENAI_BASE_URL."
+BASE_URL_FROM = "pass --base-url URL or set OPENAI_BASE_URL"
+BaseUrlOption = Annotated[str | None, typer.Option("--base-url", help=BASE_URL_HELP)]
+ProgressOption = Annotated[ProgressMode, typer.Option("--progress", help=PROGRESS_HELP)]
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print its traceback too.")
+    ] = False,
+) -> None:
+    ctx.meta["debug"] = debug
 
 
 def _fail(exc: BackendAgentError) -> typer.Exit:
@@ -49,20 +69,14 @@ def _fail(exc: BackendAgentError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-def _notify(node: str, message: str) -> None:
-    console.print(f"[cyan]{node:>12}[/cyan] {message}", highlight=False)
-
-
-def _model(spec: str, settings: Settings, record: Path | None) -> runner.ModelFactory:
-    """Check the model string and its key at once (before anything runs); the model is
-    built later, around the run's ledger."""
+def _model(spec: str, base_url: str | None, record: Path | None) -> runner.ModelFactory:
+    """Check the model string, its key and base URL at once (before anything runs); the
+    model is built later, around the run's ledger."""
     keys = ProviderKeys.from_environ(os.environ)
-    build_model(spec, keys=keys, base_url=settings.openai_base_url)
+    build_model(spec, keys=keys, base_url=base_url, base_url_from=BASE_URL_FROM)
 
     def make(ledger: Ledger) -> ChatModel:
-        return build_model(
-            spec, keys=keys, base_url=settings.openai_base_url, record_to=record, ledger=ledger
-        )
+        return build_model(spec, keys=keys, base_url=base_url, record_to=record, ledger=ledger)
 
     return make
 
@@ -82,6 +96,7 @@ def run(
     backlog: Path,
     repo: RepoOption,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = "offline",
+    base_url: BaseUrlOption = None,
     sandbox: Annotated[str, typer.Option(help="auto (Docker) | docker | local (unisolated)")] = (
         "auto"
     ),
@@ -112,13 +127,15 @@ def run(
         float, typer.Option(help="Line coverage target %; below it the tests gate warns.")
     ] = 90.0,
     p95_ms: Annotated[float, typer.Option(help="Load gate SLA: p95 per endpoint, in ms.")] = 200.0,
+    progress: ProgressOption = "auto",
 ) -> None:
     """Run a backlog into the repo: plan, scaffold, implement, verify, repair, commit, report,
     and with --open-pr push the branch and open (or update) its pull request."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     choices: dict[str, Any] = {
         "model": model,
+        "base_url": base_url,
         "sandbox": sandbox,
         "max_repairs": max_repairs,
         "max_turns": max_turns,
@@ -140,34 +157,40 @@ def run(
         "p95_ms": p95_ms,
     }
     try:
-        make_model = _model(model, settings, record)
+        check_base_url(base_url)
+        make_model = _model(model, base_url or settings.openai_base_url, record)
         forge = _forge(settings, repo, remote, open_pr=open_pr, dry_run=dry_run)
         config = runner.new_run(backlog, repo, **choices)
         console.print(
             f"run [bold]{config.run_id}[/bold] on {config.repo} (branch {config.branch})",
             highlight=False,
         )
-        outcome = _drive(config, make_model, settings, forge, resume=False)
+        outcome = _drive(config, make_model, settings, forge, resume=False, progress=progress)
     except BackendAgentError as exc:
         raise _fail(exc) from None
-    _finish(config, outcome)
+    _finish(config, outcome, progress)
 
 
 @app.command()
-def resume(run_id: str, repo: RepoOption) -> None:
-    """Continue a run that stopped (killed, crashed), from its last checkpoint."""
+def resume(
+    run_id: str, repo: RepoOption, base_url: BaseUrlOption = None, progress: ProgressOption = "auto"
+) -> None:
+    """Continue a run that stopped (killed, crashed), from its last checkpoint; the model
+    is called at --base-url, else the run's own, else OPENAI_BASE_URL."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
+        check_base_url(base_url)
         config = runner.load_run(repo, run_id)
-        make_model = _model(config.model, settings, None)
+        url = base_url or config.base_url or settings.openai_base_url
+        make_model = _model(config.model, url, None)
         forge = _forge(
             settings, config.repo, config.remote, open_pr=config.open_pr, dry_run=config.dry_run
         )
-        outcome = _drive(config, make_model, settings, forge, resume=True)
+        outcome = _drive(config, make_model, settings, forge, resume=True, progress=progress)
     except BackendAgentError as exc:
         raise _fail(exc) from None
-    _finish(config, outcome)
+    _finish(config, outcome, progress)
 
 
 def _forge(
@@ -179,12 +202,13 @@ def _forge(
     return open_forge(settings, repo, remote) if open_pr and not dry_run else None
 
 
-def _finish(config: RunConfig, outcome: runner.RunOutcome) -> None:
-    """The summary; the PR (or, on a dry run, the PR it would open, on stdout); exit code."""
+def _finish(config: RunConfig, outcome: runner.RunOutcome, progress: ProgressMode) -> None:
+    """The summary; the PR (or, on a dry run, the PR it would open, on stdout, unless stdout
+    carries the JSON events: then on stderr); exit code."""
     print_summary(console, outcome)
     delivery = outcome.report.delivery
     if config.dry_run:
-        typer.echo((config.run_dir / "pull_request.md").read_text())
+        typer.echo((config.run_dir / "pull_request.md").read_text(), err=progress == "json")
     elif delivery is not None and delivery.pull_request is not None:
         pr = delivery.pull_request
         state = "draft" if pr.draft else "ready for review"
@@ -198,6 +222,7 @@ def _drive(
     settings: Settings,
     forge: Forge | None,
     resume: bool,
+    progress: ProgressMode,
 ) -> runner.RunOutcome:
     box = runner.open_run_sandbox(config, settings)
     if box.name == "local":
@@ -206,7 +231,9 @@ def _drive(
             "machine, unisolated"
         )
     try:
-        return runner.drive(config, make_model, box, resume=resume, notify=_notify, forge=forge)
+        with progress_view(progress, console) as view:
+            edge = runner.RunEdge(observe=view)
+            return runner.drive(config, make_model, box, resume=resume, forge=forge, edge=edge)
     finally:
         box.close()
 

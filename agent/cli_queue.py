@@ -29,7 +29,7 @@ from agent.jobs.metrics import WorkerMetrics, serve_metrics
 from agent.jobs.queue import JobQueue
 from agent.jobs.split import jobs_from_backlog
 from agent.jobs.worker import Worker
-from agent.models.factory import ProviderKeys
+from agent.models.factory import ProviderKeys, check_base_url
 from agent.runner import STATE_DIR
 from agent.runs.store import RunsStore
 from agent.runs.table import runs_table
@@ -57,13 +57,17 @@ def _split(names: str) -> list[str]:
 def _settings(**overrides: Any) -> Settings:
     """The environment's settings, with the command line's choices (validated) on top."""
     given = {k: v for k, v in overrides.items() if v is not None}
-    return Settings(**given)
+    return Settings.from_environ(**given)
 
 
 def enqueue(
     backlog: Path,
     repo: Annotated[str, typer.Option("--repo", help="Clone URL (or path) of the service.")],
     model: Annotated[str, typer.Option(help="The jobs' model.")] = "offline",
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="The model API's base URL; default: the worker's OPENAI_BASE_URL."),
+    ] = None,
     gates: Annotated[str | None, typer.Option(help="Gates, comma-separated.")] = None,
     issue: Annotated[int | None, typer.Option(help="Issue the PRs close.")] = None,
     repository: Annotated[str | None, typer.Option(help="owner/name on GitHub.")] = None,
@@ -79,13 +83,14 @@ def enqueue(
     depends_on share a job), each with the file's technical constraints."""
     try:
         loaded = load_backlog(backlog)
+        check_base_url(base_url)
     except BackendAgentError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(exc.exit_code) from None
     local = Path(repo).expanduser()
     fields: dict[str, Any] = {
         "clone_url": str(local.resolve()) if local.exists() else repo,
-        "model": model, "issue": issue, "repository": repository,
+        "model": model, "base_url": base_url, "issue": issue, "repository": repository,
         "installation_id": installation_id, "labels": label or [],
         "base": base, "open_pr": open_pr, "source": "cli",
         "gates": _split(gates) if gates else None,

@@ -22,12 +22,16 @@ from agent.errors import BackendAgentError, BacklogError
 from agent.issues import Issue, issue_backlog
 from agent.jobs.job import Job
 from agent.jobs.queue import JobQueue
-from agent.models.factory import parse_spec
+from agent.models.factory import check_base_url, parse_spec
 from agent.webhook import RedisDeduplicator, create_app
 from agent.webhook.answers import problems_comment
 from agent.webhook.events import Ignored, MalformedEvent, triage
 
 console = Console(stderr=True)
+BASE_URL_HELP = (
+    "The model API's base URL (an OpenAI-compatible server) the jobs' runs call; default: "
+    "the worker's OPENAI_BASE_URL."
+)
 MODEL_HELP = (
     "The model the jobs run with (the worker needs its key). With one, an issue in free "
     "text becomes an item whose endpoints the run plans; offline needs them written out."
@@ -70,15 +74,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
     model: Annotated[str, typer.Option(help=MODEL_HELP)] = "offline",
+    base_url: Annotated[str | None, typer.Option("--base-url", help=BASE_URL_HELP)] = None,
 ) -> None:
     """Receive GitHub webhooks at POST /webhooks/github; a labelled issue becomes a job on
     the queue (BACKEND_AGENT_AMQP_URL, BACKEND_AGENT_QUEUE). Also /health and /metrics."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per GitHub call is noise
     _json_logs()
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         parse_spec(model)
+        check_base_url(base_url)
         dedup = RedisDeduplicator(
             settings.backend_agent_webhook_redis_url, settings.backend_agent_webhook_dedup_ttl_s
         )
@@ -92,7 +98,9 @@ def serve(
                 finally:
                     await dedup.aclose()
 
-        app = create_app(settings, link, model=model, dedup=dedup, lifespan=lifespan)
+        app = create_app(
+            settings, link, model=model, base_url=base_url, dedup=dedup, lifespan=lifespan
+        )
     except BackendAgentError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(exc.exit_code) from None
@@ -114,7 +122,7 @@ def issue_to_backlog(
 ) -> None:
     """Turn a labelled issue's event into a backlog file (exit 2 with every problem when it
     is not a valid item; exit 1 when the event is not one to act on)."""
-    settings = Settings()  # type: ignore[call-arg]  # read from the environment
+    settings = Settings.from_environ()
     try:
         payload = json.loads(event.read_text())
         triaged = triage("issues", payload, settings.backend_agent_label)

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from agent.errors import ConfigError
 
 GateName = Literal["lint", "tests", "migrations", "package", "contract", "security", "load"]
 ALL_GATES: tuple[GateName, ...] = (
@@ -73,6 +75,19 @@ class Settings(BaseSettings):
     backend_agent_webhook_redis_url: str = "redis://127.0.0.1:6379/0"
     backend_agent_webhook_dedup_ttl_s: int = 3 * 24 * 3600
 
+    @classmethod
+    def from_environ(cls, **given: Any) -> Settings:
+        """The environment's settings (with `given` on top); a value that does not fit is a
+        ConfigError naming the variable, not a traceback."""
+        try:
+            return cls(**given)
+        except ValidationError as exc:
+            lines = []
+            for error in exc.errors():
+                name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+                lines.append(f"{name}: {error['msg']} (got {str(error.get('input'))[:60]!r})")
+            raise ConfigError("; ".join(lines)) from None
+
 
 class RunConfig(BaseModel):
     """One run's choices. Saved as `.backend-agent/runs/<id>/config.json`."""
@@ -83,6 +98,9 @@ class RunConfig(BaseModel):
     backlog: Path  # the run's own copy of the backlog
     repo: Path
     model: str = "offline"
+    # The model API's root given with --base-url (no credentials in it); None: the
+    # environment's OPENAI_BASE_URL. Kept so `resume` calls the same server.
+    base_url: str | None = None
     sandbox: Literal["auto", "docker", "local"] = "auto"
     gates: list[GateName] = Field(default_factory=lambda: list(ALL_GATES))
     max_repairs: int = Field(5, ge=0)

@@ -3,44 +3,48 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from agent.config import RunConfig
 from agent.delivery.forge import Forge
+from agent.events import Events, Sink, now
 from agent.models.base import ChatModel
-from agent.models.ledger import Ledger
+from agent.models.ledger import Ledger, Totals
 from sandbox.base import Sandbox
 
-Notify = Callable[[str, str], None]
-# Sees every trajectory entry ({"ts", "node", "item", ..., "message"}) as it is written: a
-# worker's progress comments and metrics. Node names: load_backlog, plan, next_item,
-# scaffold, implement, verify (passed, iteration), repair, deliver, report, publish.
-Observe = Callable[[dict[str, Any]], None]
+# Sees every progress event (`agent.events`) as it is emitted: the CLI's display, a
+# worker's progress comments and log. A trajectory entry is the event `step` ({"node",
+# "item", ..., "message"}); node names: load_backlog, plan, next_item, scaffold,
+# implement, verify (passed, iteration), repair, deliver, report, publish.
+Observe = Sink
 
 
-def _quiet(node: str, message: str) -> None:
-    return None
+def _priced(totals: Totals) -> float | None:
+    """The cost of the calls, or None when none of them had a price (as the report)."""
+    return (
+        round(totals.cost_usd, 6)
+        if totals.calls > totals.unpriced_calls or not totals.calls
+        else None
+    )
 
 
 @dataclass
 class RunContext:
-    """The run's dependencies: its config, sandbox, model and a progress callback.
+    """The run's dependencies: its config, sandbox, model and its progress events.
 
     `forge` is where the run's pull request goes; None when the run was not asked to open
-    one (`--no-pr`, `--dry-run`). `observe` sees each trajectory entry.
+    one (`--no-pr`, `--dry-run`). `events` is the run's event stream (silent by default).
     """
 
     config: RunConfig
     sandbox: Sandbox
     model: ChatModel
-    notify: Notify = field(default=_quiet)
     ledger: Ledger | None = None
     forge: Forge | None = None
-    observe: Observe | None = None
+    events: Events = field(default_factory=Events)
 
     @contextmanager
     def scope(self, *, node: str, item: str | None) -> Iterator[None]:
@@ -52,13 +56,25 @@ class RunContext:
         """The ledger's snapshot, for the checkpointed state (empty without a ledger)."""
         return self.ledger.snapshot() if self.ledger else {}
 
+    def spend(self, item: str | None) -> dict[str, Any]:
+        """The spend so far (run and `item`) and the budgets set, for progress events."""
+        if self.ledger is None:
+            return {}
+        run, mine = self.ledger.totals(), self.ledger.totals(item=item)
+        return {
+            "tokens": run.tokens,
+            "cost_usd": _priced(run),
+            "item_tokens": mine.tokens,
+            "item_cost_usd": _priced(mine),
+            "budget": self.ledger.budgets.model_dump(exclude_none=True),
+        }
+
     def record(self, node: str, **data: Any) -> None:
-        """Append one step to the run's trajectory (`trajectory.jsonl`) and tell the user."""
-        entry = {"ts": datetime.now(UTC).isoformat(), "node": node, **data}
+        """Append one step to the run's trajectory (`trajectory.jsonl`) and emit it as a
+        `step` event."""
+        entry = {"ts": now(), "node": node, **data}
         path = self.config.run_dir / "trajectory.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a") as out:
             out.write(json.dumps(entry, default=str) + "\n")
-        self.notify(node, str(data.get("message", "")))
-        if self.observe is not None:
-            self.observe(entry)
+        self.events.emit("step", **{k: v for k, v in entry.items() if k != "ts"})

@@ -18,6 +18,7 @@ from agent.context import RunContext
 from agent.nodes.building import implement, scaffold
 from agent.nodes.checking import after_verify, verify
 from agent.nodes.delivering import after_next_item, deliver
+from agent.nodes.observed import observed
 from agent.nodes.planning import load_backlog, next_item, plan
 from agent.nodes.publishing import publish
 from agent.nodes.repairing import repair
@@ -28,7 +29,8 @@ from agent.state import RunState
 def build_graph(
     checkpointer: BaseCheckpointSaver[Any] | None = None,
 ) -> CompiledStateGraph[RunState, RunContext, RunState, RunState]:
-    """The run's graph; every node's update is checkpointed under the run's thread."""
+    """The run's graph; every node's update is checkpointed under the run's thread, and
+    its start and end are progress events."""
     graph = StateGraph(RunState, context_schema=RunContext)
     for name, node in [
         ("load_backlog", load_backlog),
@@ -42,7 +44,7 @@ def build_graph(
         ("report", report),
         ("publish", publish),
     ]:
-        graph.add_node(name, node)
+        graph.add_node(name, observed(name, node))
     graph.add_edge(START, "load_backlog")
     graph.add_edge("load_backlog", "plan")
     graph.add_edge("plan", "next_item")

@@ -27,12 +27,14 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
+from agent import crash
 from agent.backlog import load_backlog
 from agent.config import RunConfig, Settings
-from agent.context import Notify, Observe, RunContext
+from agent.context import Observe, RunContext
 from agent.delivery.forge import Forge
 from agent.delivery.git import checkout_branch, ensure_clean, open_repo
 from agent.errors import ConfigError, RunNotFound, SandboxUnavailable
+from agent.events import Events
 from agent.graph import build_graph
 from agent.models.base import ChatModel
 from agent.models.ledger import Budgets, Ledger
@@ -144,7 +146,8 @@ class RunStopped(Exception):
 @dataclass
 class RunEdge:
     """What the entry point supplies beyond the run's config: where checkpoints and run
-    records go, a stop request checked between steps, an observer of every step."""
+    records go, a stop request checked between steps, an observer of every progress event
+    (`agent.events`; the run writes them to its `events.jsonl` as well)."""
 
     checkpoints: CheckpointerFactory = sqlite_checkpointer
     runs: Callable[[RunConfig], RunsStore] = sqlite_runs
@@ -187,31 +190,63 @@ def drive(
     sandbox: Sandbox,
     *,
     resume: bool,
-    notify: Notify | None = None,
     forge: Forge | None = None,
     edge: RunEdge | None = None,
 ) -> RunOutcome:
     """Run (or resume) the graph of `config` to its end; a resumed run keeps its spend.
     `forge` receives the pull request when the run was asked to open one. The start and
-    the end (outcome, or the error) are recorded in the edge's runs store."""
+    the end (outcome, or the error) are recorded in the edge's runs store and emitted as
+    the events `run.start` and `run.end`."""
     edge = edge or RunEdge()
+    events = Events(
+        config.run_id, config.run_dir / "events.jsonl", [edge.observe] if edge.observe else []
+    )
     store = edge.runs(config)
     try:
         store.started(config, source=edge.source, sandbox=sandbox.name, **edge.details)
+        events.emit("run.start", resume=resume, model=config.model, sandbox=sandbox.name)
         try:
             outcome = _drive(
-                config, make_model, sandbox, resume=resume, notify=notify, forge=forge, edge=edge
+                config, make_model, sandbox, resume=resume, forge=forge, edge=edge, events=events
             )
         except RunStopped:
             store.ended(config.run_id, status="stopped")
+            events.emit("run.end", status="stopped")
             raise
         except BaseException as exc:
-            store.ended(config.run_id, status="error", error=f"{type(exc).__name__}: {exc}")
+            if crash.unexpected(exc):
+                crash.record(
+                    exc, config.run_dir, run_id=config.run_id, resume=resume_point(config, edge)
+                )
+            error = crash.error_of(exc)
+            store.ended(config.run_id, status="error", error=error)
+            events.emit("run.end", status="error", error=error)
             raise
         store.finished(outcome.report, config.run_dir)
+        events.emit("run.end", status=outcome.verdict, exit_code=outcome.exit_code)
         return outcome
     finally:
         store.close()
+
+
+def resume_point(config: RunConfig, edge: RunEdge) -> str:
+    """How a stopped run continues, and the checkpoint it continues from."""
+    thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
+    try:
+        with edge.checkpoints(config) as saver:
+            state = build_graph(saver).get_state(thread)
+    except Exception as exc:  # the checkpoints themselves may be what broke
+        return f"its checkpoints could not be read ({crash.error_of(exc)})"
+    how = (
+        f"`backend-agent resume {config.run_id} --repo {config.repo}`"
+        if edge.source == "cli"
+        else "the job's next attempt"
+    )
+    if not state.values:
+        return f"nothing was checkpointed yet: {how} starts it over"
+    at = ", ".join(state.next) or "its end"
+    checkpoint = state.config.get("configurable", {}).get("checkpoint_id", "?")
+    return f"{how} continues at {at} (checkpoint {checkpoint})"
 
 
 def _drive(
@@ -220,9 +255,9 @@ def _drive(
     sandbox: Sandbox,
     *,
     resume: bool,
-    notify: Notify | None,
     forge: Forge | None,
     edge: RunEdge,
+    events: Events,
 ) -> RunOutcome:
     thread: RunnableConfig = {"configurable": {"thread_id": config.run_id}}
     prices = PriceTable.load(config.prices)
@@ -230,11 +265,13 @@ def _drive(
         spent = build_graph(saver).get_state(thread).values.get("usage") or {}
     ledger = Ledger.restore(spent, prices, budgets(config))
     context = RunContext(
-        config=config, sandbox=sandbox, model=make_model(ledger), ledger=ledger, forge=forge
+        config=config,
+        sandbox=sandbox,
+        model=make_model(ledger),
+        ledger=ledger,
+        forge=forge,
+        events=events,
     )
-    if notify is not None:
-        context.notify = notify
-    context.observe = edge.observe
     first: RunState | None = (
         None if resume else {"run_id": config.run_id, "started_at": datetime.now(UTC).isoformat()}
     )

@@ -11,11 +11,11 @@ from agent.runner import RunOutcome
 
 
 def print_summary(console: Console, outcome: RunOutcome) -> None:
-    """Items, gates, criteria met, and what was not implemented; the report's path; the
-    verdict."""
+    """Items, gates, criteria met, what was not implemented and why the work on each item
+    stopped; the report's path; the verdict."""
     report = outcome.report
     table = Table(title=f"run {outcome.run_id}")
-    for column in ("item", "status", "gates", "criteria met", "not implemented"):
+    for column in ("item", "status", "gates", "criteria met", "not implemented", "stopped"):
         table.add_column(column)
     for item in report.items:
         gates = ", ".join(f"{g.name}:{'ok' if g.passed else 'FAIL'}" for g in item.gates)
@@ -26,6 +26,7 @@ def print_summary(console: Console, outcome: RunOutcome) -> None:
             gates,
             f"{met}/{len(item.acceptance_criteria)}",
             str(len(item.not_implemented)),
+            item.stop_reason or "-",
         )
     console.print(table)
     tr = report.test_results

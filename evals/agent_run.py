@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.events import read_events, where
 from agent.report.schema import Report
 
 PR_SET_PDEATHSIG = 1
@@ -27,6 +28,7 @@ class AgentChoices:
 
     model: str
     gates: list[str]
+    base_url: str | None = None  # --base-url of every task-run (None: OPENAI_BASE_URL)
     sandbox: str = "auto"
     max_repairs: int = 3
     prices: Path | None = None
@@ -57,7 +59,8 @@ def _argv(backlog: Path, repo: Path, task_id: str, p95_ms: float, c: AgentChoice
     argv = [sys.executable, "-m", "agent.cli", "run", str(backlog), "--repo", str(repo)]
     argv += ["--model", c.model_for(task_id), "--sandbox", c.sandbox]
     argv += ["--gates", ",".join(c.gates), "--max-repairs", str(c.max_repairs)]
-    argv += ["--p95-ms", str(p95_ms)]
+    argv += ["--p95-ms", str(p95_ms), "--progress", "json"]
+    argv += ["--base-url", c.base_url] if c.base_url else []
     return argv + (["--prices", str(c.prices)] if c.prices else [])
 
 
@@ -70,14 +73,15 @@ def find_report(repo: Path) -> Report | None:
 def run_agent(
     backlog: Path, repo: Path, task_id: str, p95_ms: float, choices: AgentChoices
 ) -> AgentRun:
-    """Run the agent on `repo` (its log beside it, `agent.log`) and read its report."""
-    log = repo.parent / "agent.log"
+    """Run the agent on `repo` (its log beside it, `agent.log`, and its progress events,
+    `agent.events.jsonl`) and read its report; an error says where the run was."""
+    log, events = repo.parent / "agent.log", repo.parent / "agent.events.jsonl"
     started = time.monotonic()
-    with log.open("wb") as sink:
+    with log.open("wb") as sink, events.open("wb") as progress:
         try:
             done = subprocess.run(
                 _argv(backlog, repo, task_id, p95_ms, choices),
-                stdout=sink,
+                stdout=progress,
                 stderr=sink,
                 env=choices.env,
                 timeout=choices.timeout_s,
@@ -93,5 +97,7 @@ def run_agent(
     if code not in (0, 1, 4) or report is None:  # 4: every gate passed, an item incomplete
         tail = log.read_text(errors="replace")[-1200:]
         why = "timed out" if code is None else f"exited {code}"
-        error = f"backend-agent run {why}: {tail}"
+        seen = read_events(events)
+        at = f" during {where(seen[-1])}" if seen else ""
+        error = f"backend-agent run {why}{at}: {tail}"
     return AgentRun(code, wall, report, error)

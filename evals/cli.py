@@ -23,10 +23,12 @@ from typer.core import TyperGroup
 
 from agent.config import Settings
 from agent.errors import BackendAgentError
+from agent.models.factory import check_base_url, need_base_url
 from evals.agent_run import AgentChoices
 from evals.commands import compare_sets, eval_suite, report_sets, validate
 
 DEFAULT_GATES = "lint,tests,migrations,contract"
+BASE_URL_FROM = "pass --base-url URL or set OPENAI_BASE_URL"
 
 
 class _RunByDefault(TyperGroup):
@@ -59,6 +61,9 @@ def _slug(text: str) -> str:
 def run(
     suite: Path,
     model: Annotated[str, typer.Option(help="As `run --model`; {task} -> task id.")] = "offline",
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="As `run --base-url` (OPENAI_BASE_URL).")
+    ] = None,
     runs: Annotated[int, typer.Option(min=1, help="Runs of every task.")] = 1,
     workers: Annotated[int, typer.Option(min=1, help="Task-runs at a time.")] = 2,
     out: Annotated[Path | None, typer.Option(help="Default: eval-out/SUITE-MODEL.")] = None,
@@ -72,9 +77,13 @@ def run(
 ) -> None:
     """Run every task of SUITE (x runs) on a fresh repo, grade it with its hidden tests."""
     target = out or Path("eval-out") / f"{_slug(str(suite))}-{_slug(model)}"
+    settings = Settings.from_environ()
     try:
+        check_base_url(base_url)
+        need_base_url(model, base_url or settings.openai_base_url, BASE_URL_FROM)
         choices = AgentChoices(
             model=model,
+            base_url=base_url,
             gates=[g.strip() for g in gates.split(",") if g.strip()],
             sandbox=sandbox,
             max_repairs=max_repairs,
@@ -83,7 +92,7 @@ def run(
             env=dict(os.environ),
         )
         results = eval_suite(
-            Settings(),  # type: ignore[call-arg]  # read from the environment
+            settings,
             suite,
             target,
             choices=choices,
@@ -112,7 +121,7 @@ def validate_cmd(
     target = out or Path("eval-out") / f"validate-{_slug(str(suite))}"
     try:
         checks = validate(
-            Settings(),  # type: ignore[call-arg]  # read from the environment
+            Settings.from_environ(),
             suite,
             target,
             repeat=repeat,

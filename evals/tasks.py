@@ -40,7 +40,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from agent.backlog import load_backlog
 from agent.backlog.loader import schema_problems
-from agent.errors import BackendAgentError
+from agent.errors import BackendAgentError, BacklogError
+from agent.importer import import_files
 from agent.scaffold.workspace import Formatter, Manifest, scaffold_item
 from agent.spec.compiler import compile_backlog
 
@@ -239,11 +240,26 @@ def load_task(folder: Path) -> Task:
     config: TaskConfig = _validated(TaskConfig, folder / "task.toml")
     if not (folder / "backlog.json").is_file() and not (folder / "openapi.yaml").is_file():
         raise TaskError(f"{folder}: needs backlog.json or openapi.yaml")
+    _check_backlog(folder)
     if not any((folder / "hidden").glob("test_*.py")):
         raise TaskError(f"{folder / 'hidden'}: no test_*.py files")
     if config.kind == "feature" and not (folder / "starter").is_dir():
         raise TaskError(f"{folder / 'task.toml'}: kind: 'feature' needs a starter/ folder")
     return Task(path=folder.resolve(), **config.model_dump())
+
+
+def _check_backlog(folder: Path) -> None:
+    """The task's backlog (or OpenAPI document) read as the agent will read it: a task the
+    agent would refuse is refused here, each problem after the file's path."""
+    source = folder / "backlog.json"
+    try:
+        if source.is_file():
+            load_backlog(source)
+        else:
+            source = folder / "openapi.yaml"
+            import_files(source)
+    except BacklogError as exc:
+        raise TaskError("\n".join(f"{source}: {p}" for p in exc.problems)) from None
 
 
 def load_suite_config(path: Path) -> SuiteConfig:

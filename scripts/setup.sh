@@ -14,6 +14,12 @@ if ! .venv/bin/python -c "import agent, langgraph, docker" 2>/dev/null \
   touch .venv/.installed
 fi
 bash scripts/services.sh
+# tmux: a test reads the live progress panel off a real terminal (a tmux pane).
+if ! command -v tmux >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tmux >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends tmux >/dev/null; }
+fi
 # Headless Chromium: the eval tests open the HTML report in it and take a screenshot.
 if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \

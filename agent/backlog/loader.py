@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,8 @@ def json_path(loc: Sequence[int | str]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not re.fullmatch(r"[A-Za-z_$][\w$\-]*", str(part)):  # `['']`, `['a b']`
+            out += f"[{str(part)!r}]" if out else f"$[{str(part)!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out or "$"
@@ -39,7 +42,7 @@ def _message(error: dict[str, object]) -> str:
     return str(error.get("msg", "invalid")).removeprefix("Value error, ")
 
 
-UNION_TAGS = {"str", "constrained-str", "EntitySpec", "dict[str,any]"}
+UNION_TAGS = {"str", "constrained-str", "EntitySpec", "dict[str,any]", "dict[constrained-str,any]"}
 STRING_TAGS = {"str", "constrained-str"}
 
 
@@ -64,21 +67,28 @@ def schema_problems(err: ValidationError) -> list[str]:
 
 
 def _schema_readings(backlog: Backlog) -> list[str]:
-    """Every request and response schema read as the compiler will read it: what it cannot
+    """Every request and response schema and entity's fields, checked by the README's rule
+    (JSON Schema or shorthand), then read as the compiler will read them: what it cannot
     read is refused here, with its path, not later in the middle of a run."""
+    from agent.spec.schema_check import fields_problems, schema_problems
     from agent.spec.schemas import object_fields
 
     problems = []
     for i, item in enumerate(backlog.backlog_items):
         for j, req in enumerate(item.api_requirements):
             for key in ("request_schema", "response_schema"):
-                try:
-                    object_fields(getattr(req, key))
-                except ValueError as exc:
-                    problems.append(
-                        f"backlog_items[{i}].api_requirements[{j}].{key}: {exc} (a schema with "
-                        "keys beyond JSON Schema's is read as shorthand {field: type})"
-                    )
+                where = f"backlog_items[{i}].api_requirements[{j}].{key}"
+                found = schema_problems(getattr(req, key), where)
+                if not found:
+                    try:
+                        object_fields(getattr(req, key))
+                    except ValueError as exc:
+                        found = [f"{where}: {exc}"]
+                problems += found
+        for k, entity in enumerate(item.data_requirements.entities):
+            if not isinstance(entity, str):
+                where = f"backlog_items[{i}].data_requirements.entities[{k}].fields"
+                problems += fields_problems(entity.fields, where)
     return problems
 
 

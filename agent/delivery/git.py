@@ -9,7 +9,11 @@ from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from agent.errors import DeliveryError
 
-STATE_IGNORE = "runs/\ncheckpoints.sqlite*\nverify/\n"
+# What of the agent's state dir stays out of the service's history: each run's folder
+# (report, trajectory, transcripts, events), the checkpoints and the run records (binary
+# databases, rewritten by every run). Only `manifest.json` and this file are committed.
+STATE_IGNORE = "runs/\ncheckpoints.sqlite*\nruns.sqlite*\nverify/\n"
+UNTRACKED = ".backend-agent/runs.sqlite"  # committed by versions before it was ignored
 
 
 def open_repo(path: Path, author: Actor) -> Repo:
@@ -52,13 +56,24 @@ def checkout_branch(repo: Repo, name: str) -> None:
         repo.create_head(name).checkout()
 
 
+def ignore_state(repo: Repo) -> None:
+    """The state dir's `.gitignore` holds every line of STATE_IGNORE (lines a user added
+    stay), and the run records an earlier version committed leave the index (not the disk)."""
+    state = Path(repo.working_tree_dir or ".") / ".backend-agent"
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    lines = ignore.read_text().splitlines() if ignore.exists() else []
+    missing = [line for line in STATE_IGNORE.splitlines() if line not in lines]
+    if missing:
+        ignore.write_text("\n".join([*lines, *missing]) + "\n")
+    if repo.git.ls_files(UNTRACKED):
+        repo.git.rm("--cached", "--quiet", UNTRACKED)
+
+
 def commit_all(repo: Repo, message: str, author: Actor) -> str:
-    """Commit every change in the tree (the state dir ignores itself); the new sha,
+    """Commit every change in the tree (the state dir ignores its own state); the new sha,
     or HEAD's when there was nothing to commit (a resumed run that committed already)."""
-    (Path(repo.working_tree_dir or ".") / ".backend-agent").mkdir(exist_ok=True)
-    ignore = Path(repo.working_tree_dir or ".") / ".backend-agent" / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(STATE_IGNORE)
+    ignore_state(repo)
     repo.git.add(A=True)
     if not repo.index.diff("HEAD"):
         return repo.head.commit.hexsha

@@ -30,6 +30,13 @@ from agent.delivery.redact import strip_userinfo
 from agent.delivery.remotes import repo_slug
 from agent.errors import ConfigError
 
+# What a command without GitHub credentials is told: what needs them and what to set, in
+# the flags that command has (`run`: --open-pr, --dry-run; `serve` and `worker`: none).
+OPEN_PR_NEEDS = (
+    "--open-pr needs GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID, "
+    "GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID (or use --dry-run)"
+)
+
 
 def check_remote(url: str) -> str:
     """`url`, refused when it carries credentials (they would be saved with the run)."""
@@ -54,9 +61,9 @@ def remote_url(repo: Path, remote: str | None) -> str | None:
     return remotes.get("origin")
 
 
-def github_credentials(settings: Settings) -> GitHubCredentials:
+def github_credentials(settings: Settings, missing: str = OPEN_PR_NEEDS) -> GitHubCredentials:
     """The App when `GITHUB_APP_ID` is set (its key is required; its installation is chosen
-    per call), else the token; ConfigError when neither works."""
+    per call), else the token; ConfigError(`missing`) when neither is set."""
     if settings.github_app_id:
         key = settings.github_app_private_key
         if key is None and settings.github_app_private_key_path is not None:
@@ -72,10 +79,7 @@ def github_credentials(settings: Settings) -> GitHubCredentials:
         )
     if settings.github_token is not None:
         return GitHubTokenAuth(token=settings.github_token)
-    raise ConfigError(
-        "--open-pr needs GitHub credentials: set GITHUB_TOKEN, or GITHUB_APP_ID, "
-        "GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID (or use --dry-run)"
-    )
+    raise ConfigError(missing)
 
 
 def installation_auth(
@@ -91,18 +95,27 @@ def installation_auth(
     return auth
 
 
-def github_auth(settings: Settings, installation_id: int | None = None) -> GitHubAuth:
+def github_auth(
+    settings: Settings, installation_id: int | None = None, missing: str = OPEN_PR_NEEDS
+) -> GitHubAuth:
     """The token, or the App as `installation_id` (else GITHUB_APP_INSTALLATION_ID);
-    ConfigError when the credentials are incomplete or an App has no installation."""
-    missing = "GITHUB_APP_ID is set but not GITHUB_APP_INSTALLATION_ID"
-    return installation_auth(github_credentials(settings), installation_id, missing)
+    ConfigError when the credentials are incomplete (`missing` when there are none) or an
+    App has no installation."""
+    no_installation = "GITHUB_APP_ID is set but not GITHUB_APP_INSTALLATION_ID"
+    credentials = github_credentials(settings, missing)
+    return installation_auth(credentials, installation_id, no_installation)
 
 
 def open_forge(
-    settings: Settings, repo: Path, remote: str | None, installation_id: int | None = None
+    settings: Settings,
+    repo: Path,
+    remote: str | None,
+    installation_id: int | None = None,
+    missing: str = OPEN_PR_NEEDS,
 ) -> GitHubForge:
     """The forge for pull requests of the repo at `repo`, pushed to `remote` (or origin);
-    a GitHub App acts as `installation_id` (else GITHUB_APP_INSTALLATION_ID)."""
+    a GitHub App acts as `installation_id` (else GITHUB_APP_INSTALLATION_ID); `missing`
+    is the message when there are no credentials."""
     url = remote_url(repo, remote)
     if url is None:
         raise ConfigError(f"--open-pr: {repo} has no `origin` remote; pass --remote URL")
@@ -112,7 +125,7 @@ def open_forge(
             f"--open-pr: the remote {strip_userinfo(url)} does not name a GitHub "
             "repository; set GITHUB_REPOSITORY=owner/name"
         )
-    auth = github_auth(settings, installation_id)
+    auth = github_auth(settings, installation_id, missing)
     try:
         config = GitHubConfig.model_validate(
             {"repo": slug, "auth": auth, "base_url": settings.github_api_url}

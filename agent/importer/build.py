@@ -15,6 +15,7 @@ from agent.importer.document import check_document, load_document, plain, pointe
 from agent.importer.operations import Endpoint, base_path, endpoints
 from agent.importer.prose import Slot, add_response_criteria, apply_text_spec, item_id
 from agent.importer.textspec import parse_text_spec
+from agent.spec.schema_check import schema_problems
 from agent.spec.schemas import object_fields
 
 
@@ -90,10 +91,15 @@ def _check_fields(found: list[Endpoint]) -> None:
     problems = []
     for endpoint in found:
         for key in ("request_schema", "response_schema"):
+            where = f"{endpoint.where} ({key.replace('_', ' ')})"
+            checked = schema_problems(endpoint.requirement[key], "")
+            problems += [f"{where}: {p.lstrip('.').removeprefix(': ')}" for p in checked]
+            if checked:
+                continue
             try:
                 object_fields(endpoint.requirement[key])
             except ValueError as exc:
-                problems.append(f"{endpoint.where} ({key.replace('_', ' ')}): {exc}")
+                problems.append(f"{where}: {exc}")
     if problems:
         raise BacklogError(problems)
 

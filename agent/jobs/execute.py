@@ -45,6 +45,12 @@ from agent.runs.store import RunsStore
 
 log = logging.getLogger(__name__)
 AGENT_BRANCHES = "backend-agent/"
+JOB_BASE_URL = "enqueue the job (or serve) with --base-url, or set OPENAI_BASE_URL on the worker"
+JOB_NEEDS = (
+    "a job that opens a pull request or names an issue needs GitHub credentials on the "
+    "worker: set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (a GitHub App "
+    "acts as the job's installation, else GITHUB_APP_INSTALLATION_ID)"
+)
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,12 @@ def job_forge(job: Job, deps: JobDeps, repo: Path | None = None) -> Forge | None
         config = GitHubConfig.model_validate(
             {
                 "repo": job.repository,
-                "auth": github_auth(settings, installation),
+                "auth": github_auth(settings, installation, JOB_NEEDS),
                 "base_url": settings.github_api_url,
             }
         )
         return GitHubForge(config)
-    return open_forge(settings, repo, None, installation) if repo is not None else None
+    return open_forge(settings, repo, None, installation, JOB_NEEDS) if repo else None
 
 
 def clone(url: str, target: Path, forge: Forge | None) -> None:
@@ -121,7 +127,7 @@ def prepare(job: Job, deps: JobDeps, forge: Forge | None) -> tuple[RunConfig, bo
     backlog = folder / "backlog.json"
     backlog.write_text(json.dumps(job.backlog, indent=1))
     config = new_run(
-        backlog, repo, run_id=job.job_id, model=job.model,
+        backlog, repo, run_id=job.job_id, model=job.model, base_url=job.base_url,
         sandbox=deps.settings.backend_agent_sandbox, gates=job.gates or list(deps.gates),
         open_pr=job.open_pr, issue=job.issue, labels=job.labels, base=job.base,
     )  # fmt: skip
@@ -178,8 +184,10 @@ def _run(job: Job, deps: JobDeps, stop: threading.Event) -> RunOutcome:
     url = deps.database_url
 
     def make_model(ledger: Ledger) -> ChatModel:
-        base_url = deps.settings.openai_base_url
-        return build_model(job.model, keys=deps.keys, base_url=base_url, ledger=ledger)
+        base_url = job.base_url or deps.settings.openai_base_url
+        return build_model(
+            job.model, keys=deps.keys, base_url=base_url, ledger=ledger, base_url_from=JOB_BASE_URL
+        )
 
     edge = RunEdge(
         checkpoints=postgres_checkpointer(url),

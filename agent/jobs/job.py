@@ -42,6 +42,9 @@ class Job(BaseModel):
     installation_id: int | None = Field(None, ge=1)
     base: str | None = None  # the PR's base branch; default: the clone's default branch
     model: str = "offline"
+    # The model API's root (an OpenAI-compatible server; no credentials in it), from
+    # `enqueue` or `serve --base-url`; None: the worker's OPENAI_BASE_URL.
+    base_url: str | None = None
     gates: list[GateName] | None = None  # None: the run's default gates
     labels: list[str] = Field(default_factory=list)
     open_pr: bool = True

@@ -1,8 +1,11 @@
-"""Progress comments on a job's issue: at plan, at the first green verify, at the PR.
+"""A job's progress: every event of its run in the worker's log (one JSON line each, the
+events `backend-agent run --progress json` prints), and comments on its issue at plan, at
+the first green verify, at the PR.
 
-Fed by the run's `observe` hook (every trajectory entry). A resumed job reads what the
-earlier attempt already said from the trajectory, so no comment is posted twice. A
-comment the forge refuses is logged, never fatal: the run and its PR matter more.
+Fed by the run's `observe` hook (every progress event, `agent.events`); the comments come
+from the `step` events (the trajectory's entries). A resumed job reads what the earlier
+attempt already said from the trajectory, so no comment is posted twice. A comment the
+forge refuses is logged, never fatal: the run and its PR matter more.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from agent.errors import DeliveryError
 from agent.jobs.job import Job
 
 log = logging.getLogger(__name__)
+events_log = logging.getLogger("agent.jobs.events")
 
 
 class Progress:
@@ -28,8 +32,12 @@ class Progress:
         for entry in _entries(trajectory):
             self._what(entry)  # marks what an earlier attempt already said
 
-    def observe(self, entry: dict[str, Any]) -> None:
-        text = self._what(entry)
+    def observe(self, event: dict[str, Any]) -> None:
+        """Log the event; comment on the issue when it is a step that calls for one."""
+        events_log.info("%s", json.dumps(event, default=str))
+        if event.get("event") != "step":
+            return
+        text = self._what(event)
         if text is not None:
             self.comment(text)
 

@@ -28,6 +28,7 @@ import time
 
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueueIterator
 
+from agent import crash
 from agent.jobs.execute import CrashLoop, JobBusy, JobDeps, report_failure, run_job
 from agent.jobs.job import Job
 from agent.jobs.metrics import WorkerMetrics
@@ -125,6 +126,9 @@ class Worker:
         error = f"{type(exc).__name__}: {exc}"
         attempts = attempts_of(message) + 1
         log.warning("job %s attempt %d failed: %s", job.job_id, attempts, error)
+        if crash.unexpected(exc):  # a bug: where its traceback went, and how it resumes
+            found = crash.record(exc, self.deps.workdir / job.job_id)
+            log.error("job %s: %s", job.job_id, found.line())
         self.metrics.failed.inc()
         if attempts >= self.queue.max_attempts:
             await self._dead(message, job, error, attempts)

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from agent.models import anthropic_wire as wire
 from agent.models.base import Message, Reply, ToolSpec, Usage
-from agent.models.retry import ProviderError, parse_retry_after
+from agent.models.retry import ProviderError, parse_retry_after, read_reply
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 REMEMBERED_TURNS = 256
@@ -83,10 +83,11 @@ class AnthropicModel:
             ) from exc
         except anthropic.APIConnectionError as exc:
             raise self._failure(exc.message, None, {}, None) from exc
-        except anthropic.AnthropicError as exc:
+        except (anthropic.AnthropicError, ValueError) as exc:  # ValueError: a body not JSON
             raise self._failure(f"unreadable response: {exc}", 200, {}, None) from exc
+        reply = read_reply("anthropic", wire.reply, response)
         self._remember(response)
-        return wire.reply(response)
+        return reply
 
     def _remember(self, response: WireMessage) -> None:
         turn = wire.thinking_turn(response)

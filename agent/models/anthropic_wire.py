@@ -17,7 +17,7 @@ from typing import Any
 from anthropic.types import Message as WireMessage
 from anthropic.types import TextBlock, ToolUseBlock
 
-from agent.models.base import Message, Reply, ToolCall, ToolSpec, Usage
+from agent.models.base import Message, Reply, ToolCall, ToolSpec, Usage, tokens
 from agent.models.tool_args import tool_call
 
 Block = dict[str, Any]
@@ -106,11 +106,11 @@ def usage_from_body(body: object) -> Usage | None:
     if not isinstance(body, dict) or not isinstance(body.get("usage"), dict):
         return None
     raw = body["usage"]
-    read = int(raw.get("cache_read_input_tokens") or 0)
-    written = int(raw.get("cache_creation_input_tokens") or 0)
+    read = tokens(raw.get("cache_read_input_tokens") or 0)
+    written = tokens(raw.get("cache_creation_input_tokens") or 0)
     return Usage(
-        input_tokens=int(raw.get("input_tokens") or 0) + read + written,
-        output_tokens=int(raw.get("output_tokens") or 0),
+        input_tokens=tokens(raw.get("input_tokens") or 0) + read + written,
+        output_tokens=tokens(raw.get("output_tokens") or 0),
         cached_tokens=read,
         cache_write_tokens=written,
     )

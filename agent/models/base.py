@@ -7,6 +7,7 @@ models so a conversation can be checkpointed, recorded and replayed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -43,6 +44,13 @@ class Message(BaseModel):
     tool_calls: list[ToolCall] = Field(default_factory=list)
     tool_call_id: str | None = None
     is_error: bool = False
+
+
+def tokens(value: object) -> int:
+    """A token count as a provider's JSON gives it; anything but a number counts 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    return max(int(value), 0) if math.isfinite(value) else 0
 
 
 class Usage(BaseModel):

@@ -12,7 +12,7 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion, ChatCompletionMessageFunctionToolCall
 
-from agent.models.base import Message, Reply, ToolSpec, Usage
+from agent.models.base import Message, Reply, ToolSpec, Usage, tokens
 from agent.models.tool_args import arguments_text, tool_call
 
 Wire = dict[str, Any]
@@ -78,11 +78,12 @@ def usage_from_body(body: object) -> Usage | None:
     raw = body.get("usage") if isinstance(body, dict) else None
     if not isinstance(raw, dict):
         return None
-    details = raw.get("prompt_tokens_details") or {}
+    details = raw.get("prompt_tokens_details")
+    details = details if isinstance(details, dict) else {}
     return Usage(
-        input_tokens=int(raw.get("prompt_tokens") or 0),
-        output_tokens=int(raw.get("completion_tokens") or 0),
-        cached_tokens=int(details.get("cached_tokens") or 0),
+        input_tokens=tokens(raw.get("prompt_tokens") or 0),
+        output_tokens=tokens(raw.get("completion_tokens") or 0),
+        cached_tokens=tokens(details.get("cached_tokens") or 0),
     )
 
 

@@ -3,6 +3,9 @@
     anthropic:<model>          anthropic SDK, Messages API    ANTHROPIC_API_KEY
     openai:<model>             openai SDK, Responses API      OPENAI_API_KEY
     openai-compatible:<model>  Chat Completions at base_url   OPENAI_COMPATIBLE_API_KEY (optional)
+
+`base_url` is the model API's root for any provider (an OpenAI-compatible server, or a
+proxy); the edge takes it from its `--base-url` option, else OPENAI_BASE_URL.
     offline                    no model: the spec compiler alone
     scripted:<file>            replays a recorded conversation
 
@@ -18,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -39,6 +43,9 @@ KEY_VARIABLES = {
     "openai-compatible": "OPENAI_COMPATIBLE_API_KEY",
 }
 PROVIDERS = ("anthropic", "openai", "openai-compatible", "offline", "scripted")
+# Where a base URL comes from, as a message names it; an edge with a `--base-url` option
+# says so (`pass --base-url URL or set OPENAI_BASE_URL`).
+FROM_ENVIRONMENT = "set OPENAI_BASE_URL"
 
 
 @dataclass(frozen=True)
@@ -84,15 +91,50 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return provider, model
 
 
+def check_base_url(url: str | None) -> str | None:
+    """`url`, refused when it is not http(s) or carries credentials (it is saved with the
+    run and put in jobs; the key goes in OPENAI_COMPATIBLE_API_KEY)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"--base-url {url!r}: give an http(s) URL, e.g. http://localhost:11434/v1"
+        )
+    if parts.username or parts.password:
+        raise ConfigError(
+            "--base-url: put no credentials in the URL; set OPENAI_COMPATIBLE_API_KEY "
+            "(or the provider's key) instead"
+        )
+    return url
+
+
+def need_base_url(spec: str, base_url: str | None, base_url_from: str = FROM_ENVIRONMENT) -> str:
+    """`base_url`; ConfigError when `spec` is an openai-compatible model and there is none
+    (`base_url_from` says where one is given, in the edge's own terms)."""
+    if spec.startswith("openai-compatible:") and not base_url:
+        raise ConfigError(
+            f"the model {spec} needs the server's base URL: "
+            f"{base_url_from} (e.g. http://localhost:11434/v1 for Ollama)"
+        )
+    return base_url or ""
+
+
 def _required(keys: ProviderKeys, provider: str) -> SecretStr:
     secret = keys.anthropic if provider == "anthropic" else keys.openai
     if secret is None or not secret.get_secret_value():
-        raise ConfigError(f"--model {provider}:… needs an API key: set {KEY_VARIABLES[provider]}")
+        raise ConfigError(f"the model {provider}:… needs an API key: set {KEY_VARIABLES[provider]}")
     return secret
 
 
 def _provider(
-    provider: str, model: str, keys: ProviderKeys, base_url: str | None, options: ModelOptions
+    provider: str,
+    model: str,
+    keys: ProviderKeys,
+    base_url: str | None,
+    options: ModelOptions,
+    *,
+    base_url_from: str,
 ) -> ChatModel:
     cap, timeout = options.max_output_tokens, options.timeout_s
     if provider == "anthropic":
@@ -112,14 +154,9 @@ def _provider(
             timeout_s=timeout,
         )
     if provider == "openai-compatible":
-        if not base_url:
-            raise ConfigError(
-                f"--model openai-compatible:{model} needs --base-url "
-                "(e.g. http://localhost:11434/v1 for Ollama)"
-            )
         return OpenAICompatibleModel(
             model,
-            base_url=base_url,
+            base_url=need_base_url(f"{provider}:{model}", base_url, base_url_from),
             api_key=keys.openai_compatible,
             max_output_tokens=cap,
             timeout_s=timeout,
@@ -139,13 +176,15 @@ def build_model(
     ledger: Ledger | None = None,
     priced_as: str | None = None,
     record_to: Path | None = None,
+    base_url_from: str = FROM_ENVIRONMENT,
 ) -> ChatModel:
-    """The ChatModel for `spec`, retrying, metered by `ledger` and recorded when asked."""
+    """The ChatModel for `spec`, retrying, metered by `ledger` and recorded when asked;
+    `base_url_from` says, in the message of a missing base URL, where one is given."""
     provider, model = parse_spec(spec)
     if provider == "offline":
         return OfflineModel()
     opts = options or ModelOptions()
-    built = _provider(provider, model, keys, base_url, opts)
+    built = _provider(provider, model, keys, base_url, opts, base_url_from=base_url_from)
     if record_to is not None:
         built = Recording(built, record_to)
     if ledger is not None:

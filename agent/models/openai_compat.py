@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from agent.models import chat_wire as wire
 from agent.models.base import Message, Reply, ToolSpec
 from agent.models.openai_provider import openai_client, sdk_failure
+from agent.models.retry import ProviderError, read_reply
 
 NO_KEY = SecretStr("not-needed")
 
@@ -60,4 +61,7 @@ class OpenAICompatibleModel:
             completion = self._client.chat.completions.create(**cast(Any, request))
         except openai.OpenAIError as exc:
             raise sdk_failure("openai-compatible", exc, self._key, wire.usage_from_body) from exc
-        return wire.reply(completion)
+        except ValueError as exc:  # a 200 whose body is not JSON
+            detail = f"unreadable response: {exc}"
+            raise ProviderError("openai-compatible", detail, status=200) from exc
+        return read_reply("openai-compatible", wire.reply, completion)

@@ -14,7 +14,7 @@ from pydantic import SecretStr
 
 from agent.models import openai_wire as wire
 from agent.models.base import Message, Reply, ToolSpec, Usage
-from agent.models.retry import ProviderError, parse_retry_after
+from agent.models.retry import ProviderError, parse_retry_after, read_reply
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -94,4 +94,7 @@ class OpenAIModel:
             response = self._client.responses.create(**cast(Any, request))
         except openai.OpenAIError as exc:
             raise sdk_failure("openai", exc, self._key, wire.usage_from_body) from exc
-        return wire.reply(response)
+        except ValueError as exc:  # a 200 whose body is not JSON
+            detail = f"unreadable response: {exc}"
+            raise ProviderError("openai", detail, status=200) from exc
+        return read_reply("openai", wire.reply, response)

@@ -14,7 +14,7 @@ from typing import Any
 
 from openai.types.responses import Response, ResponseFunctionToolCall, ResponseOutputMessage
 
-from agent.models.base import Message, Reply, ToolSpec, Usage
+from agent.models.base import Message, Reply, ToolSpec, Usage, tokens
 from agent.models.tool_args import arguments_text, tool_call
 
 Item = dict[str, Any]
@@ -88,12 +88,13 @@ def usage_from_body(body: object) -> Usage | None:
     raw = body.get("usage") if isinstance(body, dict) else None
     if not isinstance(raw, dict):
         return None
-    details = raw.get("input_tokens_details") or {}
+    details = raw.get("input_tokens_details")
+    details = details if isinstance(details, dict) else {}
     return Usage(
-        input_tokens=int(raw.get("input_tokens") or 0),
-        output_tokens=int(raw.get("output_tokens") or 0),
-        cached_tokens=int(details.get("cached_tokens") or 0),
-        cache_write_tokens=int(details.get("cache_write_tokens") or 0),
+        input_tokens=tokens(raw.get("input_tokens") or 0),
+        output_tokens=tokens(raw.get("output_tokens") or 0),
+        cached_tokens=tokens(details.get("cached_tokens") or 0),
+        cache_write_tokens=tokens(details.get("cache_write_tokens") or 0),
     )
 
 

@@ -14,9 +14,12 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from agent.errors import ModelError
 from agent.models.base import ChatModel, Message, Reply, ToolSpec, Usage
+
+T = TypeVar("T")
 
 
 class ProviderError(ModelError):
@@ -142,3 +145,17 @@ class Retrying:
                     raise ProviderGaveUp(failure, attempt) from failure
                 self._sleep(self._policy.delay(attempt, failure.retry_after, self._jitter()))
         raise AssertionError("unreachable: the loop returns or raises")
+
+
+UNREADABLE = (AttributeError, TypeError, KeyError, IndexError, ValueError)
+
+
+def read_reply(provider: str, parse: Callable[[T], Reply], raw: T) -> Reply:
+    """`parse(raw)`, or, when the provider answered 200 with a body of the wrong shape (the
+    SDKs build their models without validating), a ProviderError saying so: the run stops
+    resumable instead of crashing on the reply."""
+    try:
+        return parse(raw)
+    except UNREADABLE as exc:
+        why = f"{type(exc).__name__}: {exc}"[:300]
+        raise ProviderError(provider, f"its reply could not be read ({why})", status=200) from exc

@@ -57,10 +57,16 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         min_coverage=ctx.config.min_coverage,
         p95_ms=ctx.config.p95_ms,
     )
-    evidence = run_gates(gate_ctx, list(ctx.config.gates), iteration)
+    events = ctx.events.tagged(item=record.id, node="verify", iteration=iteration)
+    evidence = run_gates(
+        gate_ctx, list(ctx.config.gates), iteration, lambda name: events.span("gate", gate=name)
+    )
     source = next((i for i in backlog.backlog_items if i.id == record.id), None)
-    evidence.proof = prove(gate_ctx, evidence, source) if source else None
     record.evidence.append(evidence)
+    if source is not None:
+        with events.span("proof", criteria=len(source.acceptance_criteria)) as proven:
+            evidence.proof = prove(gate_ctx, evidence, source)
+            proven["summary"] = evidence.proof.skipped or criteria_line(record)
     record.status = "verified"
     summary = ", ".join(
         f"{c.name} {'ok' if c.passed else 'FAILED'} ({c.summary})" for c in evidence.checks
@@ -71,6 +77,7 @@ def verify(state: RunState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         iteration=iteration,
         passed=evidence.passed,
         verdict=record.verdict,
+        criteria=criteria_line(record),
         message=f"{summary}; {criteria_line(record)}",
     )
     return put_item(state, record)

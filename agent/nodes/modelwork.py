@@ -79,7 +79,13 @@ def session(
     try:
         with ctx.scope(node=node, item=record.id):
             return run_tools(
-                ctx.model, toolbox, messages, max_turns=ctx.config.max_turns, transcript=transcript
+                ctx.model,
+                toolbox,
+                messages,
+                max_turns=ctx.config.max_turns,
+                transcript=transcript,
+                events=ctx.events.tagged(item=record.id, node=node),
+                spend=lambda: ctx.spend(record.id),
             )
     except BudgetExceeded as exc:
         record.stop_reason = f"budget: {exc}"

@@ -182,6 +182,7 @@ def build_report(
     gates = ", ".join(config.gates)
     final = next((r.evidence[-1] for r in reversed(records) if r.evidence), None)
     tests = final.check("tests") if final else None
+    finished = datetime.now(UTC)
     report = Report(
         run=RunInfo(
             run_id=config.run_id,
@@ -189,7 +190,8 @@ def build_report(
             sandbox=sandbox,
             branch=branch,
             started_at=started_at,
-            finished_at=datetime.now(UTC).isoformat(),
+            finished_at=finished.isoformat(),
+            duration_s=round((finished - datetime.fromisoformat(started_at)).total_seconds(), 2),
             gates=list(config.gates),
         )
     )

@@ -153,6 +153,7 @@ class RunInfo(BaseModel):
     branch: str | None = None
     started_at: str
     finished_at: str | None = None
+    # finished_at - started_at: wall clock, a resumed run's pause included
     duration_s: float | None = None
     gates: list[str] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)

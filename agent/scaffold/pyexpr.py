@@ -202,8 +202,10 @@ def column(field: FieldSpec, ref_table: str | None = None) -> str:
             f"{field.attr}: Mapped[uuid.UUID | None] = mapped_column({_named(field)}"
             f'Uuid(), ForeignKey("{ref_table}.id", ondelete="CASCADE"))'
         )
-    if field.secret:
-        return f"{_attr_name(field)}: Mapped[str] = mapped_column({_named(field)}{sa_type(field)})"
+    if field.secret:  # an optional secret may be left out: its hash column takes null
+        mapped = "str" if field.required else "str | None"
+        made = f"mapped_column({_named(field)}{sa_type(field)})"
+        return f"{_attr_name(field)}: Mapped[{mapped}] = {made}"
     default = f", default={field.default!r}" if field.default is not None else ""
     return (
         f"{field.attr}: Mapped[{MAPPED[field.type]} | None] = "
@@ -218,6 +220,6 @@ def migration_column(field: FieldSpec, ref_table: str | None = None) -> str:
             f'sa.Column("{field.name}", sa.Uuid(), sa.ForeignKey("{ref_table}.id", '
             f'ondelete="CASCADE"), nullable=True)'
         )
-    nullable = "False" if field.secret else "True"
+    nullable = "False" if field.secret and field.required else "True"
     default = f", server_default={str(field.default)!r}" if field.default is not None else ""
     return f'sa.Column("{_column_name(field)}", sa.{sa_type(field)}, nullable={nullable}{default})'

@@ -123,8 +123,19 @@ def environment() -> Environment:
         pyrepr=repr,
         url_fstring=_url_fstring,
         slug=lambda s: re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-") or "service",
+        doc=docstring_text,
     )
     return env
+
+
+def docstring_text(text: object) -> str:
+    """Backlog text made safe inside a Python docstring: one line (no line breaks, which
+    could end a comment early), no character Python source cannot hold (NUL, controls:
+    shown as U+FFFD), backslashes doubled, no closing triple quote, no trailing quote."""
+    line = " ".join(str(text).split())
+    line = "".join(ch if ch.isprintable() else "\ufffd" for ch in line)
+    line = line.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return line + " " if line.endswith('"') else line
 
 
 def _fk_tables(entity: EntitySpec) -> dict[str, str]:

@@ -75,6 +75,7 @@ def _response(req: ApiRequirement, kind: OpKind) -> list[FieldSpec] | None:
         raise
     if kind == "list" and not is_list_schema(req.response_schema):
         return None
+    fields = [f for f in fields if not f.secret]  # a password is never sent back, declared or not
     return fields or None
 
 

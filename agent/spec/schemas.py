@@ -39,6 +39,7 @@ TYPE_WORDS: dict[str, tuple[FieldType, str | None]] = {
     "array": ("array", None),
 }
 FORMAT_TYPES: dict[str, FieldType] = {"uuid": "uuid", "date-time": "datetime", "date": "date"}
+NUMBER_FORMATS = {"int32", "int64", "float", "double"}
 SHORTHAND = re.compile(r"^(?P<word>[a-z\-]+)(?:\((?P<lo>-?[\d.]+)?-(?P<hi>-?[\d.]+)?\))?$")
 ENUM = re.compile(r"^enum\[(?P<values>[^\]]*)\]$")
 
@@ -74,11 +75,19 @@ def _from_word(name: str, word: str) -> FieldSpec:
     return spec
 
 
+def _branch_kind(branch: object) -> str | None:
+    """The one type a union's branch names (`{"type": ["string", "null"]}`: string)."""
+    kind = branch.get("type") if isinstance(branch, dict) else None
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null" if kind else None)
+    return kind if isinstance(kind, str) else None
+
+
 def _union_type(fragment: dict[str, Any]) -> FieldType:
     """A `oneOf`/`anyOf` field: its branches' one type when they share it, else `any` (a
     string-or-integer field takes both; `json` would take objects only)."""
     branches = fragment.get("oneOf") or fragment.get("anyOf") or []
-    kinds = {b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"}
+    kinds = {k for b in branches if (k := _branch_kind(b)) not in (None, "null")}
     kind = next(iter(kinds)) if len(kinds) == 1 else None
     return TYPE_WORDS[kind][0] if isinstance(kind, str) and kind in TYPE_WORDS else "any"
 
@@ -94,6 +103,8 @@ def _json_type(fragment: dict[str, Any]) -> tuple[FieldType, str | None]:
     word = TYPE_WORDS.get(str(kind))
     if word is None:
         raise ValueError(f"unknown type {kind!r}")
+    if kind != "string" and fmt not in NUMBER_FORMATS:  # JSON Schema: a string's format
+        fmt = None  # says nothing of a number (`{"type": "number", "format": "email"}`)
     return word[0], fmt or word[1]
 
 
@@ -121,7 +132,7 @@ def _enum(fragment: dict[str, Any], ftype: FieldType) -> tuple[FieldType, list[E
 def _branches(fragment: dict[str, Any]) -> list[FieldType] | None:
     """The types of a union's branches (`oneOf: [string, integer]`), when each says one."""
     branches = fragment.get("oneOf") or fragment.get("anyOf") or []
-    kinds = [b.get("type") for b in branches if isinstance(b, dict) and b.get("type") != "null"]
+    kinds = [k for b in branches if (k := _branch_kind(b)) != "null"]
     if not kinds or not all(isinstance(k, str) and k in TYPE_WORDS for k in kinds):
         return None
     return list(dict.fromkeys(TYPE_WORDS[str(k)][0] for k in kinds))
@@ -214,7 +225,7 @@ def object_fields(schema: dict[str, Any]) -> list[FieldSpec]:
     if isinstance(schema.get("items"), list):
         return object_fields(schema["items"][0]) if schema["items"] else []
     union = "oneOf" in schema or "anyOf" in schema
-    if schema.get("type") in {"object", "array"} or kinds or union:
+    if schema.get("type") in ("object", "array") or kinds or union:
         return []
     return [field_from(name, value) for name, value in schema.items()]
 

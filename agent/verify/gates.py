@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from agent.verify import database, parse
 from agent.verify.context import OUT_DIR, GateContext
@@ -29,7 +31,10 @@ from agent.verify.schema_check import migrations
 from agent.verify.security_gate import security
 from sandbox.base import CommandResult
 
-__all__ = ["GATES", "OUT_DIR", "GateContext", "run_gates"]
+__all__ = ["GATES", "OUT_DIR", "GateContext", "GateSpan", "run_gates"]
+# Around each gate: given its name, a block whose dict takes the gate's outcome (progress
+# events `gate.start` / `gate.end`, `agent.events.Events.span`).
+GateSpan = Callable[[str], AbstractContextManager[dict[str, Any]]]
 
 
 def _tail(result: CommandResult, chars: int = 1500) -> str:
@@ -141,8 +146,15 @@ GATES: dict[str, Callable[[GateContext, Evidence], CheckResult]] = {
 }
 
 
-def run_gates(ctx: GateContext, names: list[str], iteration: int) -> Evidence:
-    """Run the named gates in order; each gets its own timing."""
+@contextmanager
+def _unwatched(name: str) -> Iterator[dict[str, Any]]:
+    yield {}
+
+
+def run_gates(
+    ctx: GateContext, names: list[str], iteration: int, span: GateSpan = _unwatched
+) -> Evidence:
+    """Run the named gates in order; each gets its own timing, and runs inside `span`."""
     out = ctx.repo / OUT_DIR
     for stale in ("junit.xml", "coverage.json"):
         (out / stale).unlink(missing_ok=True)
@@ -150,8 +162,10 @@ def run_gates(ctx: GateContext, names: list[str], iteration: int) -> Evidence:
     shutil.rmtree(out / "live", ignore_errors=True)  # a probe left behind by a crashed pass
     evidence = Evidence(iteration=iteration, sandbox=ctx.sandbox.name)
     for name in names:
-        started = time.monotonic()
-        result = GATES[name](ctx, evidence)
-        result.duration_s = round(time.monotonic() - started, 2)
+        with span(name) as outcome:
+            started = time.monotonic()
+            result = GATES[name](ctx, evidence)
+            result.duration_s = round(time.monotonic() - started, 2)
+            outcome.update(passed=result.passed, summary=result.summary)
         evidence.checks.append(result)
     return evidence

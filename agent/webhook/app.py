@@ -58,6 +58,7 @@ def create_app(
     publisher: Publisher,
     *,
     model: str = "offline",
+    base_url: str | None = None,
     dedup: Deduplicator | None = None,
     permissions: PermissionCheck | None = None,
     forge_factory: ForgeFactory | None = None,
@@ -67,7 +68,7 @@ def create_app(
     BACKEND_AGENT_WEBHOOK_REDIS_URL; GitHub at GITHUB_API_URL with GITHUB_TOKEN or the App)."""
     handler = Handler(
         label=settings.backend_agent_label,
-        template=JobTemplate(settings.backend_agent_clone_url_template, model),
+        template=JobTemplate(settings.backend_agent_clone_url_template, model, base_url),
         publisher=publisher,
         dedup=dedup or RedisDeduplicator(
             settings.backend_agent_webhook_redis_url, settings.backend_agent_webhook_dedup_ttl_s

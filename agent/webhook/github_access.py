@@ -32,6 +32,11 @@ WRITERS = frozenset({"admin", "maintain", "write"})
 NO_INSTALLATION = (
     "GitHub App: no installation id in the delivery and GITHUB_APP_INSTALLATION_ID unset"
 )
+SERVE_NEEDS = (
+    "serve needs GitHub credentials, to check who labelled an issue and to comment on it: "
+    "set GITHUB_TOKEN, or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (a GitHub App acts as "
+    "the installation each delivery names, else GITHUB_APP_INSTALLATION_ID)"
+)
 ForgeFactory = Callable[[str, int | None], Forge]
 """(owner/name, the delivery's installation) -> the forge that comments there."""
 
@@ -103,7 +108,7 @@ def may_write(role: str) -> bool:
 def github_forges(settings: Settings) -> ForgeFactory:
     """A `GitHubForge` per repository (owner/name) and installation, with the configured
     credentials (checked now; the installation when a forge is asked for)."""
-    credentials = github_credentials(settings)
+    credentials = github_credentials(settings, SERVE_NEEDS)
 
     def forge(repository: str, installation: int | None) -> Forge:
         config = GitHubConfig.model_validate(
@@ -120,4 +125,4 @@ def github_forges(settings: Settings) -> ForgeFactory:
 
 def github_permissions(settings: Settings) -> GitHubPermissions:
     """The permission check with the configured credentials."""
-    return GitHubPermissions(github_credentials(settings), settings.github_api_url)
+    return GitHubPermissions(github_credentials(settings, SERVE_NEEDS), settings.github_api_url)

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import structlog
 
+from agent import crash
 from agent.delivery.redact import strip_userinfo
 from agent.errors import BacklogError, ConfigError
 from agent.issues import Issue, issue_backlog
@@ -35,6 +36,16 @@ from agent.webhook.github_access import PermissionCheck, may_write
 from agent.webhook.intake import Delivery
 
 log = structlog.get_logger(__name__)
+# Where the errors of the services a delivery depends on come from (GitHub, the queue, the
+# deduplication store); any other exception is a bug.
+EXTERNAL_MODULES = ("githubkit", "httpx", "httpcore", "aio_pika", "aiormq", "pamqp", "redis")
+
+
+def external(exc: BaseException) -> bool:
+    """Whether `exc` came from GitHub, the queue or Redis (a redelivery may succeed)."""
+    module = type(exc).__module__.split(".")[0]
+    foreseen = not crash.unexpected(exc)  # a DeliveryError naming GitHub's answer, say
+    return foreseen or module in EXTERNAL_MODULES or isinstance(exc, OSError | TimeoutError)
 
 
 class Publisher(Protocol):
@@ -49,6 +60,7 @@ class JobTemplate:
 
     clone_url_template: str  # `{repository}`, `{owner}` and `{name}` are filled in
     model: str = "offline"
+    base_url: str | None = None  # the model API's root the jobs' runs call (serve --base-url)
 
     def clone_url(self, repository: str) -> str:
         owner, name = repository.split("/", 1)
@@ -87,10 +99,7 @@ class Handler:
             return refused(503, "unconfigured", str(exc)), None
         except Exception as exc:  # the edge of one delivery: GitHub or the queue failed
             await self.dedup.forget(delivery.id)
-            # URLs in messages (a broker's, say) may carry a password: never echo them raw
-            bound.error("webhook.failed", error=strip_userinfo(f"{type(exc).__name__}: {exc}"))
-            reason = f"{type(exc).__name__} from GitHub or the queue; redeliver to retry"
-            return Answer(503, {"status": "failed", "reason": reason}, "failed"), None
+            return _failed(exc, bound), None
 
     async def _act(
         self, event: IssuesEvent, bound: structlog.typing.FilteringBoundLogger
@@ -121,9 +130,24 @@ class Handler:
             issue=number,
             installation_id=installation,
             model=self.template.model,
+            base_url=self.template.base_url,
             source="webhook",
         )
         await self.publisher.publish(job)
         bound.info("webhook.queued", job=job.job_id, priority=job.priority)
         answer = Answer(202, {"status": "queued", "job_id": job.job_id}, "queued")
         return answer, Comment(repository, number, queued_comment(job), installation)
+
+
+def _failed(exc: Exception, bound: structlog.typing.FilteringBoundLogger) -> Answer:
+    """503 when GitHub or the queue failed (a redelivery may work); 500 for a bug of ours,
+    its traceback written to a file the log line names."""
+    if not external(exc):
+        found = crash.record(exc)
+        bound.error("webhook.crashed", error=found.line())
+        reason = "internal error; the service's log names its traceback file"
+        return Answer(500, {"status": "failed", "reason": reason}, "failed")
+    # URLs in messages (a broker's, say) may carry a password: never echo them raw
+    bound.error("webhook.failed", error=strip_userinfo(f"{type(exc).__name__}: {exc}"))
+    reason = f"{type(exc).__name__} from GitHub or the queue; redeliver to retry"
+    return Answer(503, {"status": "failed", "reason": reason}, "failed")

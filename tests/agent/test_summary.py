@@ -94,3 +94,19 @@ def test_the_last_line_is_the_verdict_and_what_would_finish_it() -> None:
     )
     assert RunOutcome("r1", Path("r.json"), _incomplete("offline")).exit_code == 4
     assert RunOutcome("r1", Path("r.json"), _report()).exit_code == 1
+
+
+def test_every_item_row_says_why_its_work_stopped() -> None:
+    """The stop reason of each item, once only in the JSON report, is on its row of the
+    summary table (a stuck repair loop, the repair limit); `-` where there is none."""
+    stuck = _report()
+    stuck.items[0].stop_reason = "stuck: the same failures twice in a row"
+    limited = _incomplete("anthropic:claude-sonnet-4-6").items[0]
+    limited.id = "B-2"
+    stuck.items += [limited, ItemReport(id="C-3", priority=1, status="failed")]
+    rows = {
+        line.split("│")[1].strip(): line for line in _summary(stuck).splitlines() if "│" in line
+    }
+    assert rows["A-1"].rstrip("│ ").endswith("stuck: the same failures twice in a row")
+    assert "max repair iterations (5) reached" in rows["B-2"]
+    assert rows["C-3"].rstrip("│ ").endswith("-")

@@ -166,7 +166,12 @@ def test_a_schema_the_compiler_cannot_read_is_refused_by_validate_with_its_path(
     }
     with pytest.raises(BacklogError) as caught:
         parse_backlog(json.dumps(raw))
-    [problem] = caught.value.problems
-    assert problem.startswith(
-        "backlog_items[0].api_requirements[1].response_schema: unknown type 'text/html'"
+    field, reading = caught.value.problems
+    assert field.startswith(
+        "backlog_items[0].api_requirements[1].response_schema.content_type: unknown type "
+        "'text/html'"
+    )
+    assert reading == (
+        "backlog_items[0].api_requirements[1].response_schema: read as shorthand (a field per "
+        "key): 'content_type' is not a JSON Schema keyword"
     )

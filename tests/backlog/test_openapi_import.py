@@ -239,7 +239,10 @@ def test_an_unknown_field_type_names_the_operation() -> None:
     doc = _doc()
     doc["components"]["schemas"]["Book"]["properties"]["cover"] = {"type": "file"}
     problems = _problems(doc)
-    assert "#/paths/~1books/post (request schema): unknown type 'file'" in problems
+    assert any(
+        p.startswith("#/paths/~1books/post (request schema): properties.cover.type: 'file' is not")
+        for p in problems
+    ), problems
 
 
 @pytest.mark.parametrize(

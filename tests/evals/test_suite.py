@@ -111,7 +111,8 @@ def test_model_tasks_without_reference_say_so(tmp_path: Path) -> None:
     folder = tmp_path / "no-ref"
     (folder / "hidden").mkdir(parents=True)
     (folder / "hidden" / "test_x.py").write_text("")
-    (folder / "backlog.json").write_text(json.dumps({"backlog_items": []}))
+    item = {"id": "X-1", "user_story": "s", "priority": 1}
+    (folder / "backlog.json").write_text(json.dumps({"backlog_items": [item]}))
     (folder / "task.toml").write_text(
         'id = "no-ref"\ntitle = "x"\ndomain = "x"\nkind = "greenfield"\noffline = false\n'
         'needs_model = "rules"\n'

@@ -5,6 +5,8 @@ the responses it gives, in order (`queue(...)`), and read what it received (`rec
 the path, the headers and the JSON body each SDK sent. The builders below write the JSON
 each API answers with: anthropic Messages, OpenAI Responses, Chat Completions, and their
 error bodies. With nothing queued it answers 500, so a test that under-queues fails loud.
+An answer queued with `hold=` waits until the test sets that event (a model "thinking"
+for exactly as long as the test needs to look at the agent in the meantime).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Canned:
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    hold: threading.Event | None = None  # answered only once it is set (at most 10 min)
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,15 @@ class FakeModelServer:
         self.url = ""
         self._lock = threading.Lock()
 
-    def queue(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
-        """Answer the next unanswered request with this."""
-        self.answers.append(Canned(status, body, headers or {}))
+    def queue(
+        self,
+        body: Any,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        hold: threading.Event | None = None,
+    ) -> None:
+        """Answer the next unanswered request with this (once `hold` is set, if given)."""
+        self.answers.append(Canned(status, body, headers or {}, hold))
 
     def take(self, received: Received) -> Canned:
         with self._lock:
@@ -73,6 +82,8 @@ def _handler(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(raw) if raw else None
             headers = {k.lower(): v for k, v in self.headers.items()}
             canned = server.take(Received("POST", self.path, headers, body))
+            if canned.hold is not None:
+                canned.hold.wait(timeout=600)
             payload = canned.body if isinstance(canned.body, str) else json.dumps(canned.body)
             data = payload.encode()
             self.send_response(canned.status)

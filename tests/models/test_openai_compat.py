@@ -85,6 +85,15 @@ def test_429_then_success_and_malformed_arguments(server, sleeps):
 
 
 def test_needs_a_base_url():
-    """openai-compatible without a base URL is a configuration error that says so."""
-    with pytest.raises(ConfigError, match="needs --base-url"):
+    """openai-compatible without a base URL is a configuration error that says where one
+    is given: OPENAI_BASE_URL by default (a worker has no --base-url), and what the edge
+    says it takes when it says so."""
+    with pytest.raises(ConfigError, match="needs the server's base URL: set OPENAI_BASE_URL") as e:
         build_model("openai-compatible:llama3", keys=ProviderKeys())
+    assert "--base-url" not in str(e.value)
+    with pytest.raises(ConfigError, match="base URL: pass --base-url URL or set OPENAI_BASE_URL"):
+        build_model(
+            "openai-compatible:llama3",
+            keys=ProviderKeys(),
+            base_url_from="pass --base-url URL or set OPENAI_BASE_URL",
+        )
