@@ -104,6 +104,8 @@ def _live(report: Report) -> list[str]:
 
 def _route(e: EndpointReport) -> str:
     notes = [f"p95 {e.response_time_p95}"] if e.response_time_p95 else []
+    if e.response_time_p95 and e.response_time_measured:
+        notes[0] += f", {e.response_time_measured}"
     if e.kind == "action":
         codes = ", ".join(sorted({str(e.status_code), *e.responses}))
         notes.append(f"action, answers {codes}")

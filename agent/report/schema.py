@@ -24,6 +24,7 @@ class EndpointReport(BaseModel):
     method: str
     path: str
     response_time_p95: str | None = None
+    response_time_measured: str | None = None  # how: under load, or one at a time, and why
     test_coverage: float | None = None
     documentation_link: str | None = None
     kind: str | None = None  # create, list, … or action; `kind_reason` says why

@@ -32,6 +32,7 @@ STATIC = [
     "backend/core/security.py",
     "backend/core/ratelimit.py",
     "backend/core/pagination.py",
+    "backend/core/middleware.py",
     "backend/infrastructure/__init__.py",
     "backend/infrastructure/db.py",
     "backend/infrastructure/metrics.py",

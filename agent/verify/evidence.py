@@ -93,7 +93,9 @@ class LatencyFigures(BaseModel):
     p99_ms: float
     error_rate: float
     rate_limited: int = 0  # 429s, counted apart from errors
-    refused: int = 0  # creates a business rule refused (409, 422), counted apart from errors
+    refused: int = 0  # writes a business rule refused (409, 422), counted apart from errors
+    measured: str | None = None  # how: "under load: 8 connections for 5.0 s, …", "10 deletes …"
+    judged: bool = True  # False: reported, not held to the p95 SLA (bcrypt's register, login)
 
 
 class LoadFigures(BaseModel):

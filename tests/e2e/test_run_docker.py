@@ -39,6 +39,9 @@ def test_example_passes_in_the_docker_sandbox(tmp_path: Path) -> None:
     load = results.load_test_results
     rps, p95 = re.search(r"load ok \(([\d.]+) rps, p95 ([\d.]+) ms", printed).groups()  # type: ignore[union-attr]
     assert (load.requests_per_second, load.p95_latency) == (float(rps), f"{p95}ms")
+    # Every endpoint has a measured p95, and says how (issue 18).
+    endpoints = [e for group in report.implemented_endpoints for e in group.endpoints]
+    assert all(e.response_time_p95 and e.response_time_measured for e in endpoints), endpoints
     client = docker.DockerClient(base_url="unix:///var/run/docker.sock")
     left = client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
     assert [c.name for c in left if report.run.run_id in c.name] == []

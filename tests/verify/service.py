@@ -78,13 +78,16 @@ def verify(
     return run_gates(ctx, gates, 1)
 
 
-def report(repo: Path, evidence: Evidence) -> tuple[Report, str]:
-    """The report of a run whose one item ended with `evidence`, and its Markdown."""
+def report(repo: Path, evidence: Evidence, backlog: Path = BACKLOG) -> tuple[Report, str]:
+    """The report of a run whose last item ended with `evidence`, and its Markdown."""
+    items = load_backlog(backlog).backlog_items
+    records = [ItemRecord(id=it.id, priority=it.priority) for it in items[:-1]]
+    last = ItemRecord(id=items[-1].id, priority=items[-1].priority, evidence=[evidence])
     built = build_report(
-        records=[ItemRecord(id="VAULT-1", priority=10, evidence=[evidence])],
-        spec=vault_spec(),
+        records=[*records, last],
+        spec=vault_spec(backlog),
         migrations=Manifest.load(repo).migrations,
-        config=RunConfig(run_id="t", backlog=BACKLOG, repo=repo, gates=["lint"]),
+        config=RunConfig(run_id="t", backlog=backlog, repo=repo, gates=["lint"]),
         sandbox="local",
         started_at=datetime.now(UTC).isoformat(),
         branch=None,

@@ -149,7 +149,7 @@ def test_alembic_env_importing_what_is_missing_fails_at_migrate(
 def test_an_undeclared_runtime_import_fails_at_serve(taskboard: Path, service_python: Path) -> None:
     """The app importing PyYAML, which the sandbox's runtime has and pyproject.toml does
     not declare: the clean install cannot start; the evidence is uvicorn's log."""
-    plant(taskboard, "backend/main.py", "import uuid\n", "import uuid\n\nimport yaml\n")
+    plant(taskboard, "backend/main.py", "import pkgutil\n", "import pkgutil\n\nimport yaml\n")
     message = _failed_at(_local(taskboard, service_python), SERVE)
     assert message.startswith("uvicorn exited with code 1 at start")
     assert message.endswith("No module named 'yaml'")
@@ -238,5 +238,5 @@ def test_the_docker_sandbox_installs_from_its_read_only_wheelhouse(
     services = docker_box.start_services()
     result = _gate(docker_box, services, taskboard)
     assert result.passed, [f.detail for f in result.failures]
-    plant(taskboard, "backend/main.py", "import uuid\n", "import uuid\n\nimport yaml\n")
+    plant(taskboard, "backend/main.py", "import pkgutil\n", "import pkgutil\n\nimport yaml\n")
     assert _gate(docker_box, services, taskboard).failures[0].where == SERVE

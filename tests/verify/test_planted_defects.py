@@ -97,7 +97,7 @@ def test_alg_none_token_accepted(vault: Path, local_box: Box) -> None:
         "    try:\n        claims = jwt.decode(",
         '    try:\n        if jwt.get_unverified_header(token).get("alg") == "none":\n'
         '            claims = jwt.decode(token, options={"verify_signature": False})\n'
-        '            return uuid.UUID(str(claims["sub"]))\n'
+        '            return Caller(uuid.UUID(str(claims["sub"])), float(claims["exp"]))\n'
         "        claims = jwt.decode(",
     )
     evidence = verify(vault, local_box(vault), ["security"])
@@ -129,10 +129,10 @@ def test_sql_built_by_concatenation(vault: Path, local_box: Box) -> None:
     plant(
         vault,
         "backend/repository/memo.py",
-        "    row = Memo(**values)\n",
+        "    params = {COLUMN_OF",
         "    await session.execute(\n"
         "        text(f\"SELECT count(*) FROM memos WHERE title = '{values['title']}'\")  # noqa\n"
-        "    )\n    row = Memo(**values)\n",
+        "    )\n    params = {COLUMN_OF",
     )
     plant(
         vault,
